@@ -1,0 +1,102 @@
+import type { Readable } from 'node:stream';
+import type { FileFormat, LoadMode, SourceRef } from '@dxa/contracts';
+
+/**
+ * Engine-neutral column types. Every source maps its catalog types to these; every target maps
+ * these to its own DDL. `text` is the lossless fallback for types a target cannot hold.
+ */
+export type LogicalType =
+  | 'boolean'
+  | 'int16'
+  | 'int32'
+  | 'int64'
+  | 'float32'
+  | 'float64'
+  | 'decimal'
+  | 'text'
+  | 'binary'
+  | 'date'
+  | 'time'
+  | 'timestamp'
+  | 'timestamptz'
+  | 'interval'
+  | 'uuid'
+  | 'json';
+
+export type Column = {
+  name: string;
+  /** The type as the source spells it, e.g. `numeric(12,2)`. */
+  sourceType: string;
+  type: LogicalType;
+  nullable: boolean;
+  /** For decimal: total digits and digits after the point. */
+  precision?: number;
+  scale?: number;
+};
+
+export type SourceDescription = { columns: Column[]; estimatedRows?: number };
+
+export type RunContext = { signal: AbortSignal };
+
+/**
+ * A source streams rows as CSV in the interchange dialect (docs/interchange.md): a header line,
+ * comma-separated, `"` quoting, NULL as an unquoted empty field, empty string as `""`, booleans
+ * `t`/`f`, binary as `\x` + hex, timestamps ISO-8601 (timestamptz in UTC).
+ */
+export type SourceConnector = {
+  readonly kind: string;
+  /** Opens a connection and runs a trivial query. */
+  check(ctx: RunContext): Promise<void>;
+  describe(request: SourceRef, ctx: RunContext): Promise<SourceDescription>;
+  /** CSV bytes of the selected rows; aborting the signal cancels the running query. */
+  extractCsv(request: SourceRef, columns: Column[], ctx: RunContext): Promise<Readable>;
+  count(request: SourceRef, ctx: RunContext): Promise<number>;
+  close(): Promise<void>;
+};
+
+export type StagedObject = { path: string; bytes: number };
+
+/** A stage holds files under relative paths; `localPath` lets a co-located target read them in place. */
+export type StageConnector = {
+  readonly kind: string;
+  check(ctx: RunContext): Promise<void>;
+  /** Moves or uploads a finished local file to `relPath`, verifying its size afterwards. */
+  put(localFile: string, relPath: string, ctx: RunContext): Promise<StagedObject>;
+  /** Writes a small object (manifests) atomically. */
+  putText(relPath: string, text: string, ctx: RunContext): Promise<StagedObject>;
+  getText(relPath: string, ctx: RunContext): Promise<string | undefined>;
+  read(relPath: string, ctx: RunContext): Promise<Readable>;
+  list(prefix: string, ctx: RunContext): Promise<StagedObject[]>;
+  /** Removes everything under the prefix. */
+  remove(prefix: string, ctx: RunContext): Promise<void>;
+  /** Absolute local path of a staged file when the stage is a local folder, else undefined. */
+  localPath(relPath: string): string | undefined;
+  /** Human-readable location of a staged file for job results, never carrying credentials. */
+  describe(relPath: string): string;
+  close(): Promise<void>;
+};
+
+export type LoadFile = { relPath: string; localPath: string | undefined; rows: number };
+
+export type LoadRequest = {
+  table: string;
+  mode: LoadMode;
+  columns: Column[];
+  format: FileFormat;
+  files: LoadFile[];
+  /** Used to name the scratch table so a retry of the same job cleans up after itself. */
+  jobId: string;
+};
+
+export type DestinationConnector = {
+  readonly kind: string;
+  check(ctx: RunContext): Promise<void>;
+  tableExists(table: string, ctx: RunContext): Promise<boolean>;
+  /**
+   * Loads the files all-or-nothing: a failure or abort leaves the previous table as it was.
+   * Returns the number of rows loaded.
+   */
+  load(request: LoadRequest, stage: StageConnector, ctx: RunContext): Promise<{ rows: number }>;
+  count(table: string, ctx: RunContext): Promise<number>;
+  close(): Promise<void>;
+};

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { JobSpec } from './job-spec.js';
+
+export const JobState = z.enum(['queued', 'active', 'completed', 'failed', 'cancelled']);
+export type JobState = z.infer<typeof JobState>;
+export const TERMINAL_STATES: readonly JobState[] = ['completed', 'failed', 'cancelled'];
+
+export const Phase = z.enum(['extract', 'load', 'validate']);
+export type Phase = z.infer<typeof Phase>;
+
+export const Progress = z.object({
+  phase: Phase,
+  rows: z.number(),
+  bytes: z.number(),
+  files: z.number(),
+  total_rows_estimate: z.number().optional(),
+  rows_per_second: z.number(),
+  eta_seconds: z.number().optional(),
+});
+export type Progress = z.infer<typeof Progress>;
+
+export const StagedFile = z.object({
+  path: z.string(),
+  rows: z.number(),
+  bytes: z.number(),
+  sha256: z.string(),
+});
+export type StagedFile = z.infer<typeof StagedFile>;
+
+export const ExtractResult = z.object({
+  rows: z.number(),
+  files: z.array(StagedFile),
+  format: z.enum(['parquet', 'csv']),
+  stage: z.object({ connection: z.string(), path: z.string() }),
+  manifest: z.string(),
+  columns: z.array(z.object({ name: z.string(), type: z.string(), nullable: z.boolean() })),
+});
+export type ExtractResult = z.infer<typeof ExtractResult>;
+
+export const LoadResult = z.object({ rows: z.number(), table: z.string(), mode: z.string() });
+export type LoadResult = z.infer<typeof LoadResult>;
+
+export const ValidationDifference = z.record(z.string(), z.unknown());
+export const LevelResult = z.object({
+  status: z.enum(['passed', 'failed']),
+  differences: z.array(ValidationDifference),
+});
+export const ValidationResult = z.object({
+  status: z.enum(['passed', 'failed']),
+  count: z.object({ status: z.enum(['passed', 'failed']), source_rows: z.number(), target_rows: z.number() }).optional(),
+  schema: LevelResult.optional(),
+  metrics: LevelResult.optional(),
+  rows: LevelResult.extend({ source_rows: z.number(), target_rows: z.number(), truncated: z.boolean() }).optional(),
+});
+export type ValidationResult = z.infer<typeof ValidationResult>;
+
+export const JobResult = z.object({
+  extract: ExtractResult.optional(),
+  load: LoadResult.optional(),
+  validation: ValidationResult.optional(),
+});
+export type JobResult = z.infer<typeof JobResult>;
+
+export const JobError = z.object({ code: z.string(), message: z.string(), step: z.string().optional() });
+export type JobError = z.infer<typeof JobError>;
+
+/** What `GET /v1/jobs/{id}` and `dxa status` show. */
+export const JobView = z.object({
+  id: z.string(),
+  type: z.enum(['extract', 'load', 'migrate', 'validate']),
+  name: z.string().optional(),
+  state: JobState,
+  affinity: z.string(),
+  worker: z.string().optional(),
+  attempts: z.number(),
+  waiting_for: z.string().optional(),
+  created_at: z.string(),
+  started_at: z.string().optional(),
+  finished_at: z.string().optional(),
+  progress: Progress.optional(),
+  result: JobResult.optional(),
+  error: JobError.optional(),
+  spec: JobSpec,
+});
+export type JobView = z.infer<typeof JobView>;
+
+/** A live worker as listed by `GET /v1/workers`. */
+export const WorkerInfo = z.object({
+  id: z.string(),
+  host: z.string(),
+  pid: z.number(),
+  affinities: z.array(z.string()),
+  concurrency: z.number(),
+  active_jobs: z.array(z.string()),
+  connections: z.array(z.string()),
+  started_at: z.string(),
+  last_heartbeat: z.string(),
+  version: z.string(),
+  draining: z.boolean(),
+});
+export type WorkerInfo = z.infer<typeof WorkerInfo>;
+
+/** Server-sent event names of `GET /v1/jobs/{id}/events`. */
+export const JobEventName = z.enum(['progress', 'completed', 'failed', 'cancelled', 'state']);
+export type JobEventName = z.infer<typeof JobEventName>;

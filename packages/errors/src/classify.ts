@@ -1,0 +1,61 @@
+import { CancelledError, HandBackError, TerminalError, TransientError, type JobErrorCode } from './job-errors.js';
+
+/** Turns anything thrown into an Error (graphile's coerceError). */
+export function coerceError(thrown: unknown): Error {
+  if (thrown instanceof Error) return thrown;
+  if (typeof thrown === 'string') return new Error(thrown);
+  try {
+    return new Error(JSON.stringify(thrown));
+  } catch {
+    return new Error(String(thrown));
+  }
+}
+
+// PostgreSQL SQLSTATE classes and codes (https://www.postgresql.org/docs/current/errcodes-appendix.html).
+const PG_TRANSIENT_CLASSES = ['08', '53', '57', '58', '40'];
+const PG_TERMINAL: Record<string, JobErrorCode> = {
+  '42501': 'PERMISSION_DENIED',
+  '28000': 'PERMISSION_DENIED',
+  '28P01': 'PERMISSION_DENIED',
+  '42P01': 'SOURCE_NOT_FOUND',
+  '42703': 'SOURCE_NOT_FOUND',
+  '3F000': 'SOURCE_NOT_FOUND',
+  '3D000': 'CONFIG_ERROR',
+  '25006': 'BAD_SQL', // read-only transaction
+};
+const NODE_TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+export type Classified =
+  | { kind: 'terminal'; code: JobErrorCode; message: string; step?: string }
+  | { kind: 'transient'; code: JobErrorCode; message: string; step?: string }
+  | { kind: 'cancelled'; code: 'CANCELLED'; message: string; step?: string }
+  | { kind: 'hand-back'; code: 'INTERNAL'; message: string };
+
+/**
+ * The one place that decides whether a failure is retried. Connectors throw TerminalError or
+ * TransientError where they know; driver errors that escape are classified here by their codes.
+ */
+export function classifyError(thrown: unknown): Classified {
+  const err = coerceError(thrown);
+  const step = (err as { step?: string }).step;
+  if (err instanceof HandBackError) return { kind: 'hand-back', code: 'INTERNAL', message: err.message };
+  if (err instanceof CancelledError) return { kind: 'cancelled', code: 'CANCELLED', message: err.message, ...(step ? { step } : {}) };
+  if (err instanceof TerminalError) return { kind: 'terminal', code: err.code, message: err.message, ...(step ? { step } : {}) };
+  if (err instanceof TransientError) return { kind: 'transient', code: err.code, message: err.message, ...(step ? { step } : {}) };
+  if (err.name === 'AbortError') return { kind: 'cancelled', code: 'CANCELLED', message: 'cancelled' };
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (NODE_TRANSIENT_CODES.has(code)) return { kind: 'transient', code: 'CONNECTION_FAILED', message: err.message };
+    if (/^[0-9A-Z]{5}$/.test(code)) {
+      const terminal = PG_TERMINAL[code];
+      if (terminal) return { kind: 'terminal', code: terminal, message: err.message };
+      if (PG_TRANSIENT_CLASSES.includes(code.slice(0, 2))) return { kind: 'transient', code: 'CONNECTION_FAILED', message: err.message };
+      if (code.startsWith('42') || code.startsWith('22')) return { kind: 'terminal', code: 'BAD_SQL', message: err.message };
+    }
+  }
+  if (/Could not set lock on file|Conflicting lock/i.test(err.message)) {
+    return { kind: 'transient', code: 'LOAD_ERROR', message: err.message };
+  }
+  // Unknown failures retry a bounded number of times: a wrong "terminal" guess loses a migration.
+  return { kind: 'transient', code: 'INTERNAL', message: err.message };
+}

@@ -1,0 +1,3 @@
+export * from './app-error.js';
+export * from './job-errors.js';
+export * from './classify.js';
