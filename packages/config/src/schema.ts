@@ -1,7 +1,21 @@
 import { z } from 'zod';
 import { secret } from './secret.js';
 
-const port = z.number().int().min(1).max(65535);
+/** Integers may arrive as strings from `${ENV_VAR}` substitution or environment variables. */
+const integer = (min: number, max: number) =>
+  z.preprocess((v) => (typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v), z.number().int().min(min).max(max));
+const positiveNumber = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v),
+  z.number().positive(),
+);
+const boolean = z.preprocess((v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v), z.boolean());
+/** `"a,b"` or `["a", "b"]`, normalised to a list of trimmed labels. */
+const labelList = z.preprocess(
+  (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter((s) => s !== '') : v),
+  z.array(z.string().min(1)).min(1).describe('a label or a list of labels ("a,b" or ["a", "b"])'),
+);
+
+const port = integer(1, 65535);
 const host = z.string().min(1).max(255);
 
 export const PostgresConnection = z.strictObject({
@@ -49,7 +63,7 @@ export const S3Stage = z.strictObject({
   prefix: z.string().default(''),
   region: z.string().default('us-east-1'),
   endpoint: z.string().url().optional(),
-  force_path_style: z.boolean().default(false),
+  force_path_style: boolean.default(false),
   profile_name: z.string().optional(),
   access_key_id: secret().optional(),
   secret_access_key: secret().optional(),
@@ -63,7 +77,7 @@ export const AzureBlobStage = z.strictObject({
   account_name: z.string().optional(),
   account_key: secret().optional(),
   sas_token: secret().optional(),
-  use_default_credential: z.boolean().default(false),
+  use_default_credential: boolean.default(false),
 });
 
 export const SnowflakeStage = z.strictObject({
@@ -104,23 +118,43 @@ export const TargetConnection = z.discriminatedUnion('type', [DuckdbTarget, Post
 export type TargetConnection = z.infer<typeof TargetConnection>;
 
 export const ConfigSchema = z.strictObject({
+  /** Upstream compatibility: accepted and checked; jobs always arrive through the gateway API. */
+  selected_task_source: z.enum(['api', 'snowflake_stored_procedure']).optional(),
   application: z
     .strictObject({
-      workers: z.number().int().min(1).max(256).default(4),
-      affinity: z.array(z.string()).min(1).default(['default']),
-      debug_mode: z.boolean().default(false),
+      workers: integer(1, 256).default(4),
+      affinity: labelList.default(['default']),
+      debug_mode: boolean.default(false),
       /** How long SIGTERM waits for running jobs before handing them back. */
-      shutdown_timeout_seconds: z.number().positive().default(30),
+      shutdown_timeout_seconds: positiveNumber.default(30),
       /** Local scratch space for files before they are staged. */
-      work_dir: z.string().default('./.dxa/work'),
+      work_dir: z.string().min(1).default('./.dxa/work'),
       agent_id: z.string().optional(),
+      /** Upstream polling interval: accepted and ignored (workers are pushed jobs by the queue). */
+      task_fetch_interval: positiveNumber.optional(),
+      /** Upstream lease refresh: accepted and ignored (BullMQ locks play that role). */
+      lease_refresh_interval: positiveNumber.optional(),
     })
     .prefault({}),
   server: z.strictObject({ host: host.default('127.0.0.1'), port: port.default(8080) }).prefault({}),
   redis: z
-    .strictObject({ url: secret().default('redis://127.0.0.1:6379'), prefix: z.string().regex(/^[A-Za-z0-9_{}-]+$/).default('dxa') })
+    .strictObject({
+      /** Not a secret as a whole; its password part is (see secretValues and redact). */
+      url: z.string().regex(/^rediss?:\/\//).describe('a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+      prefix: z
+        .string()
+        .regex(/^[A-Za-z0-9_{}-]+$/)
+        .describe('letters, digits, "_", "-", "{" or "}"')
+        .default('dxa'),
+    })
     .prefault({}),
-  task_source: z.strictObject({ api: z.strictObject({ key: secret().optional() }).prefault({}) }).prefault({}),
+  task_source: z
+    .strictObject({
+      api: z.strictObject({ key: secret().optional() }).prefault({}),
+      /** Upstream compatibility: accepted, not used. */
+      snowflake_stored_procedure: z.strictObject({ connection_name: z.string().optional() }).optional(),
+    })
+    .prefault({}),
   defaults: z
     .strictObject({ stage: z.string().optional(), format: z.enum(['parquet', 'csv']).default('parquet') })
     .prefault({}),

@@ -42,8 +42,10 @@ export type LoadResult = z.infer<typeof LoadResult>;
 
 export const ValidationDifference = z.record(z.string(), z.unknown());
 export const LevelResult = z.object({
-  status: z.enum(['passed', 'failed']),
+  // "skipped": the level was requested but this version cannot run it; `reason` says why.
+  status: z.enum(['passed', 'failed', 'skipped']),
   differences: z.array(ValidationDifference),
+  reason: z.string().optional(),
 });
 export const ValidationResult = z.object({
   status: z.enum(['passed', 'failed']),

@@ -1,0 +1,25 @@
+import { connectionsOf, type JobSpec, type WorkerInfo } from '@dxa/contracts';
+import { AppError, type ErrorDetail } from '@dxa/errors';
+
+export type ConfiguredNames = { source: readonly string[]; stage: readonly string[]; target: readonly string[] };
+type Role = keyof ConfiguredNames;
+
+/**
+ * A worker advertises `<role>:<name>` (or a bare `<name>`, which counts for every role): workers may
+ * hold connections the gateway's configuration does not know about.
+ */
+function advertised(workers: readonly WorkerInfo[], role: Role, name: string): boolean {
+  return workers.some((w) => !w.draining && (w.connections.includes(`${role}:${name}`) || w.connections.includes(name)));
+}
+
+/** Throws UNKNOWN_CONNECTION naming every connection neither the configuration nor a live worker has. */
+export function checkConnections(spec: JobSpec, configured: ConfiguredNames, workers: readonly WorkerInfo[]): void {
+  const missing = connectionsOf(spec).filter(({ role, name }) => !configured[role].includes(name) && !advertised(workers, role, name));
+  if (missing.length === 0) return;
+  const details: ErrorDetail[] = missing.map(({ role, name }) => ({
+    path: `${role}.connection`,
+    message: `no ${role} connection named "${name}" in the gateway configuration or on a live worker`,
+  }));
+  const names = missing.map(({ role, name }) => `${role} connection "${name}"`).join(', ');
+  throw new AppError('UNKNOWN_CONNECTION', `unknown ${names}`, details);
+}

@@ -1,0 +1,182 @@
+import { UnrecoverableError, WaitingError, type Job, type Worker } from 'bullmq';
+import type { DxaConfig } from '@dxa/config';
+import { jobCatalog, JOB_TYPES, type JobSpec, type JobType, type Progress } from '@dxa/contracts';
+import { classifyError, coerceError, type Classified } from '@dxa/errors';
+import type { Logger } from '@dxa/logger';
+import type { JobStore, QueueJobData } from '@dxa/queue';
+import { ActiveJobs, STOP_REASONS, stopError, type StopReason } from './active-jobs.js';
+import { runHandler, type ServiceContext } from './handlers/index.js';
+import type { WorkerMetrics } from './metrics.js';
+import { planFailure, type FailurePlan } from './outcome.js';
+import { ProgressReporter } from './progress.js';
+import { openJobConnectors } from './services/job-connectors.js';
+
+export type ProcessorDeps = {
+  workerId: string;
+  affinity: string;
+  config: DxaConfig;
+  logger: Logger;
+  store: JobStore;
+  active: ActiveJobs;
+  metrics: WorkerMetrics;
+  mask: (text: string) => string;
+  /** The BullMQ worker running this processor (set right after it is built, before it runs). */
+  bullWorker: () => Worker<QueueJobData> | undefined;
+};
+
+export type ProcessorResult = { state: 'completed' };
+type BullJob = Job<QueueJobData>;
+
+/** One attempt of one job on this worker. */
+type Attempt = { deps: ProcessorDeps; job: BullJob; token: string | undefined; jobId: string; spec: JobSpec; log: Logger };
+
+const now = (): string => new Date().toISOString();
+
+function isJobType(name: string): name is JobType {
+  return (JOB_TYPES as readonly string[]).includes(name);
+}
+
+/** Re-parses the payload with the catalog schema: a job from an older or foreign producer is terminal. */
+function parseSpec(job: BullJob): { ok: true; spec: JobSpec } | { ok: false; message: string } {
+  if (!isJobType(job.name)) return { ok: false, message: `unknown job type "${job.name}"` };
+  const data: unknown = job.data;
+  const raw = typeof data === 'object' && data !== null && 'spec' in data ? data.spec : undefined;
+  const parsed = jobCatalog[job.name].schema.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    return { ok: false, message: `invalid ${job.name} job: ${first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'bad payload'}` };
+  }
+  return { ok: true, spec: parsed.data };
+}
+
+/** The BullMQ processor: takes the job record through active to a final state (or back to queued). */
+export function createProcessor(deps: ProcessorDeps): (job: BullJob, token?: string, signal?: AbortSignal) => Promise<ProcessorResult> {
+  // Three declared parameters: BullMQ passes the abort signal only to processors that take one.
+  return async (job, token, signal) => {
+    const jobId = job.id;
+    if (jobId === undefined) throw new UnrecoverableError('a job without an id cannot be tracked');
+    const log = deps.logger.child({ jobId, type: job.name, affinity: deps.affinity, worker: deps.workerId });
+    const parsed = parseSpec(job);
+    if (!parsed.ok) {
+      log.warn('job rejected', { error: parsed.message });
+      await deps.store.update(jobId, { state: 'failed', worker: deps.workerId, finished_at: now(), error: { code: 'INVALID_JOB', message: parsed.message } });
+      deps.metrics.failed.inc({ type: job.name });
+      throw new UnrecoverableError(parsed.message);
+    }
+    const record = await deps.store.get(jobId);
+    if (!record) throw new UnrecoverableError(`job record ${jobId} not found (removed or expired)`);
+    if (record.cancel_requested) {
+      await deps.store.update(jobId, { state: 'cancelled', finished_at: now(), error: { code: 'CANCELLED', message: 'cancelled before it started' } });
+      deps.metrics.cancelled.inc({ type: job.name });
+      log.info('job cancelled before it started');
+      throw new UnrecoverableError('cancelled before it started');
+    }
+    return runAttempt({ deps, job, token, jobId, spec: parsed.spec, log }, signal);
+  };
+}
+
+/** Links BullMQ's signal to the job's own controller, whose reason is the error to surface. */
+function linkSignal(controller: AbortController, bullSignal: AbortSignal | undefined): () => void {
+  if (!bullSignal) return () => undefined;
+  const onAbort = (): void => controller.abort(stopError(bullSignal.reason));
+  if (bullSignal.aborted) onAbort();
+  else bullSignal.addEventListener('abort', onAbort, { once: true });
+  return () => bullSignal.removeEventListener('abort', onAbort);
+}
+
+async function runAttempt(a: Attempt, bullSignal: AbortSignal | undefined): Promise<ProcessorResult> {
+  const { deps, job, jobId, log } = a;
+  const controller = new AbortController();
+  const unlink = linkSignal(controller, bullSignal);
+  // Through BullMQ when it tracks the job, so its signal and ours agree; directly otherwise.
+  const stop = (reason: StopReason): void => {
+    if (!deps.bullWorker()?.cancelJob(jobId, reason)) controller.abort(stopError(reason));
+  };
+  deps.active.add(jobId, { stop });
+  deps.metrics.active.inc();
+  const connectors = openJobConnectors(deps.config, log);
+  const reporter = new ProgressReporter({
+    sink: (progress) => writeProgress(a, progress, stop),
+    onError: (err) => log.warn('progress update failed', { error: deps.mask(coerceError(err).message) }),
+  });
+  let step = 'start';
+  const ctx: ServiceContext = {
+    jobId, config: deps.config, logger: log, signal: controller.signal, progress: reporter, connectors,
+    step: (name) => { step = name; },
+    saveResult: (part) => deps.store.setResult(jobId, part),
+    getJob: (id) => deps.store.get(id),
+    onRowsExtracted: (rows) => deps.metrics.rowsExtracted.inc(rows),
+  };
+  try {
+    const attempts = job.attemptsMade + 1;
+    await deps.store.update(jobId, { state: 'active', worker: deps.workerId, started_at: now(), attempts, error: undefined, retry_at: undefined, finished_at: undefined });
+    log.info('job started', { attempt: attempts });
+    const failure = await runHandler(a.spec, ctx).then(() => undefined, (thrown: unknown) => ({ thrown }));
+    const progress = reporter.snapshot();
+    await reporter.close();
+    if (failure) return await fail(a, failure.thrown, controller.signal, step, progress);
+    await deps.store.update(jobId, { state: 'completed', finished_at: now(), ...(progress ? { progress } : {}) });
+    deps.metrics.processed.inc({ type: a.spec.type });
+    log.info('job completed');
+    return { state: 'completed' };
+  } finally {
+    await reporter.close();
+    unlink();
+    deps.active.remove(jobId);
+    deps.metrics.active.dec();
+    await connectors.close();
+  }
+}
+
+/** Progress goes to QueueEvents (live SSE) and to the record; a record marked cancelled stops the job. */
+async function writeProgress(a: Attempt, progress: Progress, stop: (reason: StopReason) => void): Promise<void> {
+  await a.job.updateProgress(progress);
+  const record = await a.deps.store.update(a.jobId, { progress });
+  // Safety net for a missed cancel message: the gateway marks the record before publishing.
+  if (record?.cancel_requested) stop(STOP_REASONS.cancel);
+}
+
+function withStep(c: Classified, step: string): Classified {
+  return c.kind === 'hand-back' || c.step ? c : { ...c, step };
+}
+
+/** Decides the failure with classifyError (a stop request wins over whatever it caused) and ends the attempt. */
+async function fail(a: Attempt, thrown: unknown, signal: AbortSignal, step: string, progress: Progress | undefined): Promise<never> {
+  const { deps, job, jobId, log } = a;
+  const cause = signal.aborted ? stopError(signal.reason) : thrown;
+  const classified = withStep(classifyError(cause), step);
+  const plan = planFailure(
+    classified,
+    { attemptsMade: job.attemptsMade, maxAttempts: job.opts.attempts ?? jobCatalog[a.spec.type].attempts, backoff: job.opts.backoff },
+    new Date(),
+    deps.mask,
+  );
+  await deps.store.update(jobId, { ...plan.patch, ...(progress ? { progress } : {}) });
+  if (plan.action === 'hand-back') {
+    await handBack(a);
+  }
+  logFailure(log, plan, classified, deps.mask(coerceError(thrown).message));
+  countFailure(deps.metrics, a.spec.type, plan);
+  if (plan.action === 'retry') throw new Error(plan.message);
+  throw new UnrecoverableError(plan.message);
+}
+
+/** Puts the BullMQ job back in wait (another worker takes it) and tells BullMQ not to touch it. */
+async function handBack(a: Attempt): Promise<never> {
+  if (a.token === undefined) throw new Error('cannot hand back a job without its lock token');
+  await a.job.moveToWait(a.token);
+  a.log.info('job handed back to the queue');
+  throw new WaitingError();
+}
+
+function logFailure(log: Logger, plan: FailurePlan, classified: Classified, detail: string): void {
+  const fields = { code: plan.patch.error?.code, step: plan.patch.error?.step, error: plan.message, ...(detail === plan.message ? {} : { detail }) };
+  if (plan.patch.state === 'cancelled') log.info('job cancelled', fields);
+  else if (plan.action === 'retry') log.warn('job attempt failed; will retry', { ...fields, retry_at: plan.patch.retry_at });
+  else log.error('job failed', { ...fields, kind: classified.kind });
+}
+
+function countFailure(metrics: WorkerMetrics, type: JobType, plan: FailurePlan): void {
+  if (plan.patch.state === 'cancelled') metrics.cancelled.inc({ type });
+  else if (plan.patch.state === 'failed') metrics.failed.inc({ type });
+}

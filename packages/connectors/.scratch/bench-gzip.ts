@@ -1,0 +1,11 @@
+import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { writeCsvGzipParts } from '../../files/src/gzip-parts.js';
+const client = new pg.Client({ host: '127.0.0.1', user: 'postgres', database: 'dxa_bench' });
+await client.connect();
+const t0 = performance.now();
+const stream = client.query(copyTo('COPY (SELECT * FROM pgbench_accounts) TO STDOUT WITH (FORMAT csv, HEADER true)'));
+const files = await writeCsvGzipParts({ input: stream, columns: [], dir: '/tmp/dxa-scratch/out', fileSizeBytes: Number(process.argv[2] ?? 128 << 20), signal: new AbortController().signal });
+const t1 = performance.now();
+console.log(((t1 - t0) / 1000).toFixed(2), 's', files.length, 'files', files.reduce((a, f) => a + f.rows, 0), 'rows', files.reduce((a, f) => a + f.bytes, 0), 'bytes', process.resourceUsage().userCPUTime/1e6, 'cpu s');
+await client.end();

@@ -1,0 +1,149 @@
+import { existsSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DestinationConnector, StageConnector } from '../../core/types.js';
+import { createDuckdbDestination } from './destination.js';
+import {
+  EXPECTED_ROWS,
+  ctx,
+  logger,
+  makeFixture,
+  query,
+  request,
+  roundTripSql,
+  scratchTables,
+  stageParts,
+  withDb,
+  type Fixture,
+} from './test-support.js';
+
+let fx: Fixture;
+let dest: DestinationConnector;
+
+beforeEach(async () => {
+  fx = await makeFixture();
+  dest = createDuckdbDestination({ type: 'duckdb', path: fx.dbFile }, logger);
+});
+
+afterEach(async () => {
+  await dest.close();
+  await fx.cleanup();
+});
+
+describe.each(['parquet', 'csv'] as const)('DuckDB load from %s parts', (format) => {
+  it('creates the table with NOT NULL where declared and round-trips the values', async () => {
+    const files = await stageParts(fx, format);
+    expect(await dest.load(request('sales.orders', 'create', format, files), fx.stage, ctx)).toEqual({ rows: 3 });
+    expect(await query(fx.dbFile, roundTripSql('sales.orders'))).toEqual(EXPECTED_ROWS);
+    const nullable = await query(
+      fx.dbFile,
+      "SELECT column_name, is_nullable, data_type FROM duckdb_columns() WHERE table_name = 'orders' ORDER BY column_index",
+    );
+    expect(nullable.slice(0, 3)).toEqual([
+      ['id', false, 'INTEGER'],
+      ['name', true, 'VARCHAR'],
+      ['amount', true, 'DECIMAL(12,2)'],
+    ]);
+    expect(await dest.count('sales.orders', ctx)).toBe(3);
+  });
+
+  it('appends to an existing table and creates a missing one', async () => {
+    const files = await stageParts(fx, format);
+    await dest.load(request('orders', 'append', format, files), fx.stage, ctx);
+    await dest.load(request('orders', 'append', format, files, 'job-2'), fx.stage, ctx);
+    expect(await dest.count('orders', ctx)).toBe(6);
+    expect(await query(fx.dbFile, 'SELECT count(DISTINCT id) FROM orders')).toEqual([[3n]]);
+  });
+});
+
+describe('DuckDB load modes', () => {
+  it('refuses mode "create" when the table exists and leaves it as it was', async () => {
+    await withDb(fx.dbFile, (run) => run("CREATE TABLE orders (x INTEGER); INSERT INTO orders VALUES (42)"));
+    const files = await stageParts(fx, 'parquet');
+    await expect(dest.load(request('ORDERS', 'create', 'parquet', files), fx.stage, ctx)).rejects.toMatchObject({
+      name: 'TerminalError',
+      code: 'TARGET_EXISTS',
+    });
+    expect(await query(fx.dbFile, 'SELECT * FROM orders')).toEqual([[42]]);
+  });
+
+  it('replaces an existing table, definition included, and leaves no scratch table', async () => {
+    await withDb(fx.dbFile, (run) => run("CREATE TABLE orders (x INTEGER); INSERT INTO orders VALUES (42)"));
+    const files = await stageParts(fx, 'parquet');
+    expect(await dest.load(request('orders', 'replace', 'parquet', files), fx.stage, ctx)).toEqual({ rows: 3 });
+    expect(await query(fx.dbFile, roundTripSql('orders'))).toEqual(EXPECTED_ROWS);
+    expect(await scratchTables(fx.dbFile)).toEqual([]);
+  });
+
+  it('replace drops a stale scratch table left by an earlier attempt of the same job', async () => {
+    await withDb(fx.dbFile, (run) => run('CREATE TABLE "orders__dxa_job_7" (junk VARCHAR)'));
+    const files = await stageParts(fx, 'csv');
+    await dest.load(request('orders', 'replace', 'csv', files, 'job:7'), fx.stage, ctx);
+    expect(await scratchTables(fx.dbFile)).toEqual([]);
+    expect(await dest.count('orders', ctx)).toBe(3);
+  });
+
+  it('truncate keeps the target definition and replaces its rows', async () => {
+    await withDb(fx.dbFile, (run) =>
+      run(`CREATE TABLE orders (id INTEGER, name VARCHAR, amount DECIMAL(12,2), flag BOOLEAN, data BLOB, ts TIMESTAMP,
+             "Day Of" DATE, note VARCHAR DEFAULT 'kept');
+           INSERT INTO orders (id) SELECT range FROM range(100, 105)`),
+    );
+    const files = await stageParts(fx, 'parquet');
+    expect(await dest.load(request('orders', 'truncate', 'parquet', files), fx.stage, ctx)).toEqual({ rows: 3 });
+    expect(await query(fx.dbFile, 'SELECT id, note FROM orders ORDER BY id')).toEqual([
+      [1, 'kept'],
+      [2, 'kept'],
+      [3, 'kept'],
+    ]);
+  });
+
+  it('truncate creates a missing target', async () => {
+    const files = await stageParts(fx, 'csv');
+    await dest.load(request('fresh', 'truncate', 'csv', files), fx.stage, ctx);
+    expect(await query(fx.dbFile, roundTripSql('fresh'))).toEqual(EXPECTED_ROWS);
+  });
+
+  it('loads zero files as an empty table', async () => {
+    expect(await dest.load(request('empty', 'create', 'parquet', []), fx.stage, ctx)).toEqual({ rows: 0 });
+    expect(await dest.tableExists('empty', ctx)).toBe(true);
+    expect(await dest.count('empty', ctx)).toBe(0);
+  });
+
+  it('refuses files a non-local stage cannot hand over as local paths', async () => {
+    const remote: StageConnector = { ...fx.stage, kind: 's3', localPath: () => undefined, describe: (p) => `s3://bucket/${p}` };
+    const files = [{ relPath: 'run1/part-00001.parquet', localPath: undefined, rows: 1 }];
+    await expect(dest.load(request('orders', 'create', 'parquet', files), remote, ctx)).rejects.toMatchObject({
+      name: 'TerminalError',
+      code: 'LOAD_ERROR',
+      message: expect.stringContaining('s3://bucket/run1/part-00001.parquet') as unknown,
+    });
+    expect(existsSync(fx.dbFile)).toBe(false);
+  });
+});
+
+describe('DuckDB destination lookups', () => {
+  it('reports a table as missing without creating the database file', async () => {
+    expect(await dest.tableExists('orders', ctx)).toBe(false);
+    expect(existsSync(fx.dbFile)).toBe(false);
+    await expect(dest.count('orders', ctx)).rejects.toMatchObject({ code: 'LOAD_ERROR' });
+  });
+
+  it('finds tables case-insensitively, in a schema, and only there', async () => {
+    await withDb(fx.dbFile, (run) => run('CREATE SCHEMA s; CREATE TABLE s."Orders" (x INTEGER); INSERT INTO s."Orders" VALUES (1), (2)'));
+    expect(await dest.tableExists('s.orders', ctx)).toBe(true);
+    expect(await dest.tableExists('"S"."ORDERS"', ctx)).toBe(true);
+    expect(await dest.tableExists('orders', ctx)).toBe(false);
+    expect(await dest.tableExists('other.orders', ctx)).toBe(false);
+    expect(await dest.count('s.Orders', ctx)).toBe(2);
+    await expect(dest.count('missing', ctx)).rejects.toMatchObject({ name: 'TerminalError', code: 'LOAD_ERROR' });
+  });
+
+  it('check creates and opens the database file', async () => {
+    await dest.check(ctx);
+    expect(existsSync(fx.dbFile)).toBe(true);
+  });
+
+  it('rejects a table name that is not an identifier', async () => {
+    await expect(dest.tableExists('orders; DROP TABLE x', ctx)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+});

@@ -1,0 +1,96 @@
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckdbTarget } from '@dxa/config';
+import { TerminalError } from '@dxa/errors';
+import type { Logger } from '@dxa/logger';
+import type { DestinationConnector, LoadRequest, RunContext, StageConnector } from '../../core/types.js';
+import { wrapDuckdbError } from './errors.js';
+import { executor, runLoad, tableExistsIn, type LoadPlan } from './load.js';
+import { abortError, withDuckdb } from './session.js';
+import { parseTableName, qualified } from './sql.js';
+
+export type DuckdbDestinationOptions = {
+  /** How long an operation waits for another process to release the file (default 60 s). */
+  lockTimeoutMs?: number;
+};
+
+const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
+
+async function fileExists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+function localPaths(request: LoadRequest, stage: StageConnector): string[] {
+  return request.files.map((f) => {
+    const local = f.localPath ?? stage.localPath(f.relPath);
+    if (local === undefined) {
+      throw new TerminalError(
+        'LOAD_ERROR',
+        `DuckDB loads only from a local stage; the ${stage.kind} stage has no local copy of ${stage.describe(f.relPath)}`,
+      );
+    }
+    return local;
+  });
+}
+
+export function createDuckdbDestination(conn: DuckdbTarget, logger: Logger, options: DuckdbDestinationOptions = {}): DestinationConnector {
+  const file = path.resolve(conn.path);
+  const log = logger.child({ connector: 'duckdb' });
+  const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+
+  const session = <T>(ctx: RunContext, readOnly: boolean, action: string, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> =>
+    withDuckdb(file, { lockTimeoutMs, readOnly, signal: ctx.signal, logger: log }, fn).catch((err: unknown) => {
+      // Whatever broke after an abort (usually the interrupted statement) is the abort.
+      throw ctx.signal.aborted ? abortError(ctx.signal) : wrapDuckdbError(err, action);
+    });
+
+  return {
+    kind: 'duckdb',
+
+    async check(ctx) {
+      await session(ctx, false, 'checking the DuckDB database', async (c) => {
+        await c.run('SELECT 1');
+      });
+    },
+
+    async tableExists(table, ctx) {
+      const name = parseTableName(table);
+      if (!(await fileExists(file))) return false;
+      return session(ctx, true, `looking up ${table} in DuckDB`, (c) => tableExistsIn(executor(c, ctx.signal), name));
+    },
+
+    async count(table, ctx) {
+      const name = parseTableName(table);
+      if (!(await fileExists(file))) throw new TerminalError('LOAD_ERROR', `table ${table} does not exist: the DuckDB database has not been created`);
+      const value = await session(ctx, true, `counting the rows of ${table} in DuckDB`, async (c) => {
+        const { firstValue } = await executor(c, ctx.signal)(`SELECT count(*) FROM ${qualified(name)}`);
+        return firstValue;
+      });
+      return Number(value);
+    },
+
+    async load(request, stage, ctx) {
+      const plan: LoadPlan = {
+        target: parseTableName(request.table),
+        label: request.table,
+        mode: request.mode,
+        columns: request.columns,
+        format: request.format,
+        paths: localPaths(request, stage),
+        expectedRows: request.files.reduce((sum, f) => sum + f.rows, 0),
+        jobId: request.jobId,
+      };
+      log.info('duckdb load starting', { table: request.table, mode: request.mode, format: request.format, files: plan.paths.length });
+      const rows = await session(ctx, false, `loading ${request.table} into DuckDB`, (c) => runLoad(c, plan, ctx.signal));
+      log.info('duckdb load committed', { table: request.table, mode: request.mode, rows });
+      return { rows };
+    },
+
+    // Nothing stays open between operations.
+    close: () => Promise.resolve(),
+  };
+}

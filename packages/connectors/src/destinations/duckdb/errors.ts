@@ -1,0 +1,35 @@
+import { CancelledError, HandBackError, TerminalError, TransientError, coerceError } from '@dxa/errors';
+import { isLockError } from './session.js';
+
+// DuckDB error classes (the prefix of every message) that a retry cannot fix.
+const TERMINAL_PREFIXES = [
+  'Binder Error',
+  'Catalog Error',
+  'Constraint Error',
+  'Conversion Error',
+  'Invalid Input Error',
+  'Parser Error',
+  'Not implemented Error',
+  'Out of Range Error',
+];
+
+/**
+ * Keeps the first line only: DuckDB's CSV errors go on to quote the offending line, and row data
+ * must not reach job records or logs.
+ */
+function summary(message: string): string {
+  const first = message.split('\n', 1)[0] ?? '';
+  return first.length > 500 ? `${first.slice(0, 500)}…` : first;
+}
+
+/** Wraps a driver error once, naming the action and table; errors already classified pass through. */
+export function wrapDuckdbError(thrown: unknown, action: string): Error {
+  const err = coerceError(thrown);
+  if (err instanceof TerminalError || err instanceof TransientError || err instanceof CancelledError || err instanceof HandBackError) {
+    return err;
+  }
+  const message = `${action} failed: ${summary(err.message)}`;
+  if (isLockError(err)) return new TransientError('LOAD_ERROR', message);
+  if (TERMINAL_PREFIXES.some((p) => err.message.startsWith(p))) return new TerminalError('LOAD_ERROR', message);
+  return new TransientError('LOAD_ERROR', message);
+}

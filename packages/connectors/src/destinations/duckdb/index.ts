@@ -1,0 +1,1 @@
+export { createDuckdbDestination, type DuckdbDestinationOptions } from './destination.js';

@@ -1,0 +1,5 @@
+export * from './core/types.js';
+export * from './registry.js';
+export { createLocalStage } from './stages/local/index.js';
+export { createDuckdbDestination, type DuckdbDestinationOptions } from './destinations/duckdb/index.js';
+export { createPostgresSource } from './sources/postgres/index.js';

@@ -1,0 +1,1 @@
+export { createLocalStage } from './local-stage.js';

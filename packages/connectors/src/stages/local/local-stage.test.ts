@@ -1,0 +1,164 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { text } from 'node:stream/consumers';
+import { TerminalError } from '@dxa/errors';
+import { createLogger } from '@dxa/logger';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunContext, StageConnector } from '../../core/types.js';
+import { copyDurably, writeAtomically } from './durable-fs.js';
+import { createLocalStage } from './local-stage.js';
+
+const ctx: RunContext = { signal: new AbortController().signal };
+const logger = createLogger('local-stage-test');
+
+let dir: string;
+let root: string;
+let stage: StageConnector;
+
+async function workFile(name: string, content: string): Promise<string> {
+  const file = path.join(dir, 'work', name);
+  await writeFile(file, content);
+  return file;
+}
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'dxa-local-stage-'));
+  await writeFile(path.join(dir, 'outside.txt'), 'secret');
+  await mkdir(path.join(dir, 'work'));
+  root = path.join(dir, 'stage');
+  stage = createLocalStage({ type: 'local', path: root }, logger);
+});
+
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('local stage', () => {
+  it('creates its root on check', async () => {
+    await stage.check(ctx);
+    expect((await stat(root)).isDirectory()).toBe(true);
+  });
+
+  it('moves a file in, reports its size and leaves no source behind', async () => {
+    const src = await workFile('part-00001.csv.gz', 'abcdef');
+    const staged = await stage.put(src, 'run1/orders/part-00001.csv.gz', ctx);
+    expect(staged).toEqual({ path: 'run1/orders/part-00001.csv.gz', bytes: 6 });
+    expect(existsSync(src)).toBe(false);
+    expect(await readFile(path.join(root, 'run1/orders/part-00001.csv.gz'), 'utf8')).toBe('abcdef');
+    expect(stage.localPath('run1/orders/part-00001.csv.gz')).toBe(path.join(root, 'run1/orders/part-00001.csv.gz'));
+  });
+
+  it('moves a file in from another filesystem (/dev/shm when present)', async () => {
+    const otherFs = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+    const srcDir = await mkdtemp(path.join(otherFs, 'dxa-local-stage-src-'));
+    try {
+      const src = path.join(srcDir, 'part-00001.parquet');
+      await writeFile(src, Buffer.alloc(70_000, 7));
+      expect(await stage.put(src, 'run1/part-00001.parquet', ctx)).toEqual({ path: 'run1/part-00001.parquet', bytes: 70_000 });
+      expect(existsSync(src)).toBe(false);
+      expect(await readdir(path.join(root, 'run1'))).toEqual(['part-00001.parquet']);
+    } finally {
+      await rm(srcDir, { recursive: true, force: true });
+    }
+  });
+
+  it('overwrites an object on a second put (a retried job)', async () => {
+    await stage.put(await workFile('a', 'first'), 'x/a', ctx);
+    await stage.put(await workFile('a', 'second!'), 'x/a', ctx);
+    expect(await stage.getText('x/a', ctx)).toBe('second!');
+    expect(await stage.list('x/', ctx)).toEqual([{ path: 'x/a', bytes: 7 }]);
+  });
+
+  it('writes text atomically and reads it back; a missing object is undefined', async () => {
+    const staged = await stage.putText('run1/_manifest.json', '{"rows":3,"name":"é"}', ctx);
+    expect(staged.bytes).toBe(Buffer.byteLength('{"rows":3,"name":"é"}'));
+    expect(await stage.getText('run1/_manifest.json', ctx)).toBe('{"rows":3,"name":"é"}');
+    expect(await readdir(path.join(root, 'run1'))).toEqual(['_manifest.json']);
+    expect(await stage.getText('run1/nope.json', ctx)).toBeUndefined();
+  });
+
+  it('streams an object and fails clearly on a missing one', async () => {
+    await stage.putText('r/data.csv', 'id\n1\n', ctx);
+    expect(await text(await stage.read('r/data.csv', ctx))).toBe('id\n1\n');
+    await expect(stage.read('r/missing.csv', ctx)).rejects.toMatchObject({ name: 'TerminalError', code: 'STAGE_ERROR' });
+  });
+
+  it('lists by string prefix, sorted, without temporary files', async () => {
+    await stage.putText('run1/b/part-2', 'bb', ctx);
+    await stage.putText('run1/a/part-1', 'a', ctx);
+    await stage.putText('run10/part-1', 'ccc', ctx);
+    await writeFile(path.join(root, 'run1/a/part-3.tmp'), 'partial');
+    expect(await stage.list('run1/', ctx)).toEqual([
+      { path: 'run1/a/part-1', bytes: 1 },
+      { path: 'run1/b/part-2', bytes: 2 },
+    ]);
+    expect((await stage.list('run1', ctx)).map((o) => o.path)).toEqual(['run1/a/part-1', 'run1/b/part-2', 'run10/part-1']);
+    expect(await stage.list('nothing/', ctx)).toEqual([]);
+  });
+
+  it('lists nothing before the root exists', async () => {
+    expect(await stage.list('', ctx)).toEqual([]);
+  });
+
+  it('removes everything under a prefix, including emptied folders, and nothing else', async () => {
+    await stage.putText('run1/a/part-1', 'a', ctx);
+    await stage.putText('run1/b/part-2', 'b', ctx);
+    await writeFile(path.join(root, 'run1/a/part-3.tmp'), 'partial');
+    await stage.putText('run10/part-1', 'c', ctx);
+    await stage.remove('run1/', ctx);
+    expect(existsSync(path.join(root, 'run1'))).toBe(false);
+    expect((await stage.list('', ctx)).map((o) => o.path)).toEqual(['run10/part-1']);
+    await stage.remove('', ctx);
+    expect(await readdir(root)).toEqual([]);
+  });
+
+  it.each(['/etc/passwd', '../outside.txt', 'a/../../outside.txt', 'a/..', '..', 'C:\\x', 'a\0b'])(
+    'refuses the path %j',
+    async (bad) => {
+      await expect(stage.getText(bad, ctx)).rejects.toBeInstanceOf(TerminalError);
+      await expect(stage.putText(bad, 'x', ctx)).rejects.toMatchObject({ code: 'STAGE_ERROR' });
+      expect(() => stage.localPath(bad)).toThrow(TerminalError);
+      expect(await readFile(path.join(dir, 'outside.txt'), 'utf8')).toBe('secret');
+    },
+  );
+
+  it('refuses the root itself as a file', async () => {
+    await expect(stage.putText('', 'x', ctx)).rejects.toMatchObject({ code: 'STAGE_ERROR' });
+  });
+
+  it('refuses to start once aborted', async () => {
+    const aborted = { signal: AbortSignal.abort() };
+    await expect(stage.putText('a', 'x', aborted)).rejects.toMatchObject({ name: 'CancelledError' });
+    expect(existsSync(path.join(root, 'a'))).toBe(false);
+  });
+
+  it('describes an object by its absolute path', () => {
+    expect(stage.describe('run1/a')).toBe(path.join(root, 'run1', 'a'));
+  });
+});
+
+describe('durable file helpers', () => {
+  it('copies through a temporary file and leaves only the destination', async () => {
+    const src = await workFile('src.bin', 'x'.repeat(100_000));
+    const dest = path.join(dir, 'work', 'dest.bin');
+    await copyDurably(src, dest, ctx.signal);
+    expect((await stat(dest)).size).toBe(100_000);
+    expect((await readdir(path.join(dir, 'work'))).sort()).toEqual(['dest.bin', 'src.bin']);
+  });
+
+  it('leaves no temporary file when a copy fails', async () => {
+    const dest = path.join(dir, 'work', 'dest.bin');
+    await expect(copyDurably(path.join(dir, 'missing'), dest, ctx.signal)).rejects.toThrow();
+    expect(await readdir(path.join(dir, 'work'))).toEqual([]);
+  });
+
+  it('replaces a file atomically', async () => {
+    const file = path.join(dir, 'work', 'm.json');
+    await writeAtomically(file, 'old');
+    await writeAtomically(file, 'new');
+    expect(await readFile(file, 'utf8')).toBe('new');
+    expect(await readdir(path.join(dir, 'work'))).toEqual(['m.json']);
+  });
+});

@@ -1,0 +1,173 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { addAbortSignal } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { TerminalError, coerceError } from '@dxa/errors';
+import { CsvRowSplitter, csvPieces } from './csv-parts.js';
+import { duckdbReadCsvSql, quoteDuckdbString } from './duckdb-csv.js';
+import { sha256File } from './manifest.js';
+import { CreatedFiles, missingHeader, partName, pieceBytesFor, writeBuffers, writerFailure } from './part-files.js';
+import { checkHeader } from './csv-header.js';
+import type { EncodeColumn, PartWriter, PartWriterOptions, WrittenFile } from './types.js';
+
+/** CSV bytes per Parquet byte assumed before the first part has been measured. */
+const INITIAL_RATIO = 5;
+// Bounds the temporary CSV on disk for very compressible data (e.g. padded char columns).
+const MAX_RATIO = 20;
+
+/** The uncompressed CSV of one part, written before DuckDB turns it into Parquet. */
+class TempCsv {
+  readonly path: string;
+  rows = 0;
+  bytes = 0;
+  private readonly file: WriteStream;
+  private readonly done: Promise<void>;
+
+  constructor(
+    dir: string,
+    readonly index: number,
+    header: Buffer,
+  ) {
+    this.path = join(dir, `${partName(index, 'csv')}.tmp`);
+    this.file = createWriteStream(this.path, { highWaterMark: 1 << 20 });
+    this.done = finished(this.file);
+    this.done.catch(() => undefined);
+    this.file.write(header);
+    this.bytes = header.length;
+  }
+
+  async write(buffers: Buffer[], bytes: number, rows: number): Promise<void> {
+    await writeBuffers(this.file, buffers, this.done);
+    this.bytes += bytes;
+    this.rows += rows;
+  }
+
+  async close(): Promise<void> {
+    this.file.end();
+    await this.done;
+  }
+
+  async destroy(): Promise<void> {
+    this.file.destroy();
+    await this.done.catch(() => undefined);
+  }
+}
+
+async function openDuckdb(dir: string): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
+  const instance = await DuckDBInstance.create(':memory:', {
+    threads: String(availableParallelism()),
+    memory_limit: '512MB',
+    temp_directory: join(dir, '.duckdb-tmp'),
+  });
+  return { instance, connection: await instance.connect() };
+}
+
+/** Converts one temporary CSV to `part-NNNNN.parquet`; the row count must match the splitter's. */
+async function convertPart(db: DuckDBConnection, tmp: TempCsv, columns: EncodeColumn[], dir: string, created: CreatedFiles): Promise<WrittenFile> {
+  const name = partName(tmp.index, 'parquet');
+  const finalPath = join(dir, name);
+  const partialPath = `${finalPath}.partial`;
+  created.add(partialPath, finalPath);
+  const select = duckdbReadCsvSql([tmp.path], columns);
+  const sql = `COPY (${select}) TO ${quoteDuckdbString(partialPath)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`;
+  let rows: number;
+  try {
+    rows = (await db.runAndReadAll(sql)).rowsChanged;
+  } catch (thrown) {
+    const message = coerceError(thrown).message.split('\n')[0] ?? '';
+    throw new TerminalError('INTERNAL', `${name}: DuckDB could not convert the CSV to Parquet: ${message}`, { step: 'extract' });
+  }
+  if (rows !== tmp.rows) {
+    throw new TerminalError('INTEGRITY_ERROR', `${name}: DuckDB wrote ${rows} rows but the CSV had ${tmp.rows}`, { step: 'extract' });
+  }
+  await rm(tmp.path, { force: true });
+  created.forget(tmp.path);
+  const { size } = await stat(partialPath);
+  const sha256 = await sha256File(partialPath);
+  await rename(partialPath, finalPath);
+  return { localPath: finalPath, name, rows, bytes: size, sha256 };
+}
+
+type ParquetRun = {
+  options: PartWriterOptions;
+  db: DuckDBConnection;
+  created: CreatedFiles;
+  files: WrittenFile[];
+  tmp: TempCsv | undefined;
+  /** The conversion running while the next temporary CSV is written. */
+  converting: Promise<void> | undefined;
+  ratio: number;
+  parts: number;
+};
+
+/** Closes the current temporary CSV and starts its conversion once the previous one is done. */
+async function rollPart(run: ParquetRun, tmp: TempCsv): Promise<void> {
+  run.tmp = undefined;
+  await tmp.close();
+  await run.converting;
+  const conversion = convertPart(run.db, tmp, run.options.columns, run.options.dir, run.created).then((file) => {
+    run.files.push(file);
+    run.ratio = Math.min(MAX_RATIO, Math.max(1, tmp.bytes / Math.max(1, file.bytes)));
+    run.options.onProgress?.({ rows: 0, bytes: file.bytes, files: 1 });
+  });
+  conversion.catch(() => undefined);
+  run.converting = conversion;
+}
+
+function openTemp(run: ParquetRun, header: Buffer): TempCsv {
+  checkHeader(header, run.options.columns);
+  run.parts += 1;
+  const tmp = new TempCsv(run.options.dir, run.parts, header);
+  run.created.add(tmp.path);
+  return tmp;
+}
+
+async function writeAll(run: ParquetRun): Promise<void> {
+  const { options } = run;
+  const target = () => options.fileSizeBytes * run.ratio;
+  const splitter = new CsvRowSplitter(pieceBytesFor(options.fileSizeBytes * INITIAL_RATIO));
+  for await (const piece of csvPieces(options.input, splitter)) {
+    const tmp = run.tmp ?? (run.tmp = openTemp(run, splitter.header ?? Buffer.alloc(0)));
+    await tmp.write(piece.buffers, piece.bytes, piece.rows);
+    options.onProgress?.({ rows: piece.rows, bytes: 0, files: 0 });
+    if (tmp.bytes >= target()) await rollPart(run, tmp);
+  }
+  if (splitter.header === undefined) throw missingHeader();
+  // A source without rows still yields one (empty) part, so loaders see the columns.
+  const last = run.tmp ?? (run.parts === 0 ? openTemp(run, splitter.header) : undefined);
+  if (last) await rollPart(run, last);
+  await run.converting;
+}
+
+/**
+ * Parquet parts (`part-00001.parquet`, …, zstd): the input is cut into temporary CSV files of about
+ * `fileSizeBytes` × the observed compression ratio, and DuckDB converts each with the interchange
+ * casts of duckdbReadCsvSql. On failure or abort every file is deleted and the promise rejects.
+ */
+export const writeParquetParts: PartWriter = async (options) => {
+  if (options.columns.length === 0) throw new TerminalError('INTERNAL', 'writeParquetParts needs the column types', { step: 'extract' });
+  await mkdir(options.dir, { recursive: true });
+  const { instance, connection } = await openDuckdb(options.dir);
+  const run: ParquetRun = { options, db: connection, created: new CreatedFiles(), files: [], tmp: undefined, converting: undefined, ratio: INITIAL_RATIO, parts: 0 };
+  const interrupt = () => connection.interrupt();
+  options.signal.addEventListener('abort', interrupt, { once: true });
+  addAbortSignal(options.signal, options.input);
+  try {
+    await writeAll(run);
+    return run.files;
+  } catch (thrown) {
+    options.input.destroy();
+    await run.tmp?.destroy();
+    await run.converting?.catch(() => undefined);
+    await run.created.removeAll();
+    throw writerFailure(thrown, options.signal);
+  } finally {
+    options.signal.removeEventListener('abort', interrupt);
+    connection.closeSync();
+    instance.closeSync();
+    await rm(join(options.dir, '.duckdb-tmp'), { recursive: true, force: true });
+  }
+};

@@ -1,0 +1,148 @@
+import type { Redis } from 'ioredis';
+import { TERMINAL_STATES, type JobResult, type JobState } from '@dxa/contracts';
+import type { JobListFilter, JobRecord, JobStore } from './api.js';
+
+/** Finished records stay readable for a week, then Redis drops them. */
+export const TERMINAL_RECORD_TTL_SECONDS = 7 * 24 * 60 * 60;
+export const MAX_LIST_LIMIT = 500;
+
+const RESULT_PARTS = ['extract', 'load', 'validation'] as const;
+type ResultPart = (typeof RESULT_PARTS)[number];
+const SCAN_BATCH = 200;
+
+type Patch = Partial<Omit<JobRecord, 'id' | 'spec'>>;
+
+// Applies a patch only to an existing record (no half-records appear after a removal), then sets
+// or clears the expiry depending on the new state and returns the whole hash.
+// ARGV: ttl mode ("expire" | "persist" | ""), ttl seconds, number of field/value pairs, pairs..., fields to delete...
+const UPDATE_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
+local n = tonumber(ARGV[3])
+for i = 0, n - 1 do redis.call('HSET', KEYS[1], ARGV[4 + i * 2], ARGV[5 + i * 2]) end
+for i = 4 + n * 2, #ARGV do redis.call('HDEL', KEYS[1], ARGV[i]) end
+if ARGV[1] == 'expire' then redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2])) end
+if ARGV[1] == 'persist' then redis.call('PERSIST', KEYS[1]) end
+return redis.call('HGETALL', KEYS[1])
+`;
+
+function isTerminal(state: JobState): boolean {
+  return TERMINAL_STATES.includes(state);
+}
+
+/** One hash field per top-level field, JSON-encoded; `result` is split into its parts. */
+function encodePatch(patch: Patch): { set: [string, string][]; del: string[] } {
+  const set: [string, string][] = [];
+  const del: string[] = [];
+  for (const [key, value] of Object.entries(patch) as [string, unknown][]) {
+    if (key === 'result') {
+      const result = value as JobResult | undefined;
+      for (const part of RESULT_PARTS) {
+        const partValue = result?.[part];
+        if (partValue !== undefined) set.push([`result.${part}`, JSON.stringify(partValue)]);
+        else if (result === undefined) del.push(`result.${part}`);
+      }
+    } else if (value === undefined) {
+      del.push(key);
+    } else {
+      set.push([key, JSON.stringify(value)]);
+    }
+  }
+  return { set, del };
+}
+
+function decodeFields(fields: Record<string, string>): JobRecord | undefined {
+  if (!fields.id || !fields.spec || !fields.state) return undefined;
+  const record: Record<string, unknown> = {};
+  const result: Partial<Record<ResultPart, unknown>> = {};
+  for (const [key, raw] of Object.entries(fields)) {
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      continue; // a field written by something else; ignore rather than fail the whole view
+    }
+    if (key.startsWith('result.')) result[key.slice('result.'.length) as ResultPart] = value;
+    else record[key] = value;
+  }
+  if (Object.keys(result).length > 0) record.result = result;
+  return record as JobRecord;
+}
+
+function pairsToObject(flat: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i]!] = flat[i + 1]!;
+  return out;
+}
+
+function matches(record: JobRecord, filter: JobListFilter): boolean {
+  if (filter.state && record.state !== filter.state) return false;
+  if (filter.affinity && record.spec.affinity !== filter.affinity) return false;
+  return true;
+}
+
+export function createJobStore(redis: Redis, prefix: string): JobStore {
+  const keyOf = (id: string): string => `${prefix}:job:${id}`;
+  const indexKey = `${prefix}:jobs`;
+
+  async function update(id: string, patch: Patch): Promise<JobRecord | undefined> {
+    const { set, del } = encodePatch(patch);
+    const ttlMode = patch.state === undefined ? '' : isTerminal(patch.state) ? 'expire' : 'persist';
+    const args = [ttlMode, String(TERMINAL_RECORD_TTL_SECONDS), String(set.length), ...set.flat(), ...del];
+    const flat = (await redis.eval(UPDATE_SCRIPT, 1, keyOf(id), ...args)) as string[] | null;
+    return flat ? decodeFields(pairsToObject(flat)) : undefined;
+  }
+
+  /** Reads a batch of records; ids whose hash has expired are dropped from the index. */
+  async function readBatch(ids: string[]): Promise<{ records: JobRecord[]; removed: number }> {
+    const pipeline = redis.pipeline();
+    for (const id of ids) pipeline.hgetall(keyOf(id));
+    const replies = (await pipeline.exec()) ?? [];
+    const out: JobRecord[] = [];
+    const gone: string[] = [];
+    replies.forEach(([err, fields], i) => {
+      if (err) throw err;
+      const record = decodeFields(fields as Record<string, string>);
+      if (record) out.push(record);
+      else gone.push(ids[i]!);
+    });
+    if (gone.length > 0) await redis.zrem(indexKey, ...gone);
+    return { records: out, removed: gone.length };
+  }
+
+  return {
+    async create(record) {
+      const { set } = encodePatch(record);
+      const multi = redis.multi().hset(keyOf(record.id), Object.fromEntries(set));
+      if (isTerminal(record.state)) multi.expire(keyOf(record.id), TERMINAL_RECORD_TTL_SECONDS);
+      multi.zadd(indexKey, Date.parse(record.created_at) || Date.now(), record.id);
+      await multi.exec();
+    },
+    async get(id) {
+      return decodeFields(await redis.hgetall(keyOf(id)));
+    },
+    async list(filter) {
+      const limit = Math.max(1, Math.min(filter.limit, MAX_LIST_LIMIT));
+      const out: JobRecord[] = [];
+      // Newest first, in bounded batches, until enough records match.
+      let start = 0;
+      while (out.length < limit) {
+        const ids = await redis.zrevrange(indexKey, start, start + SCAN_BATCH - 1);
+        if (ids.length === 0) break;
+        const { records, removed } = await readBatch(ids);
+        for (const record of records) if (matches(record, filter) && out.length < limit) out.push(record);
+        // Expired ids were just removed from the index, which shifted later ranks down.
+        start += ids.length - removed;
+      }
+      return out;
+    },
+    update,
+    async setResult(id, part) {
+      const result: JobResult = {};
+      for (const key of RESULT_PARTS) if (part[key] !== undefined) Object.assign(result, { [key]: part[key] });
+      if (Object.keys(result).length > 0) await update(id, { result });
+    },
+    async remove(id) {
+      await redis.multi().del(keyOf(id)).zrem(indexKey, id).exec();
+    },
+  };
+}

@@ -1,0 +1,4 @@
+export * from './databases.js';
+export * from './redis.js';
+export * from './processes.js';
+export * from './checksum.js';
