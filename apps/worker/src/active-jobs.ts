@@ -6,7 +6,8 @@ export type StopReason = (typeof STOP_REASONS)[keyof typeof STOP_REASONS];
 
 /** The error a stopped job surfaces: connectors rethrow an Error abort reason as is. */
 export function stopError(reason: unknown): Error {
-  if (reason === STOP_REASONS.handBack) return new HandBackError('the worker is shutting down; the job goes back to the queue');
+  if (reason === STOP_REASONS.handBack)
+    return new HandBackError('the worker is shutting down; the job goes back to the queue');
   if (reason instanceof Error && reason.name !== 'AbortError') return reason;
   return new CancelledError('cancelled on request');
 }

@@ -1,3 +1,4 @@
+import { WORKER_TTL_SECONDS } from '@dxa/queue';
 import { z } from 'zod';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -10,8 +11,10 @@ export const WorkerEnv = z.object({
   DXA_STALLED_INTERVAL_MS: positiveInt(30_000),
   /** How many times a job may stall before BullMQ fails it instead of requeueing it. */
   DXA_MAX_STALLED_COUNT: z.coerce.number().int().min(0).default(3),
-  /** How often the worker writes its registry entry (GET /v1/workers). */
-  DXA_HEARTBEAT_MS: positiveInt(5_000),
+  /** How often the worker writes its registry entry (GET /v1/workers); well below the entry's TTL. */
+  DXA_HEARTBEAT_MS: positiveInt(5_000).refine((ms) => ms * 2 <= WORKER_TTL_SECONDS * 1000, {
+    message: `must be at most half the worker registry TTL (${WORKER_TTL_SECONDS} s), or live workers would vanish between beats`,
+  }),
 });
 export type WorkerEnv = z.infer<typeof WorkerEnv>;
 

@@ -1,14 +1,12 @@
 import { secretValues, type DxaConfig } from '@dxa/config';
+import { maskSecretsInText, registerSecrets } from '@dxa/logger';
 
-const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)([^\s:@/]*):([^\s@/]+)@/gi;
-
-/** Masks the configuration's secret values and any credentials embedded in URLs. */
+/**
+ * The masking applied to error messages before they reach a job record or a log line: the
+ * configuration's secrets (registered with the logger, which masks them in every log line too)
+ * plus credentials in URLs and connection strings.
+ */
 export function createMasker(config: DxaConfig): (text: string) => string {
-  // Longest first, so a secret that contains another is masked whole.
-  const secrets = secretValues(config).sort((a, b) => b.length - a.length);
-  return (text) => {
-    let out = text.replace(URL_CREDENTIALS, '$1$2:***@');
-    for (const secret of secrets) out = out.split(secret).join('***');
-    return out;
-  };
+  registerSecrets(secretValues(config));
+  return maskSecretsInText;
 }

@@ -15,10 +15,29 @@ export function createWorkerMetrics(): WorkerMetrics {
   const registers = [registry];
   return {
     registry,
-    processed: new Counter({ name: 'dxa_worker_jobs_processed_total', help: 'Jobs completed by this worker', labelNames: ['type'], registers }),
-    failed: new Counter({ name: 'dxa_worker_jobs_failed_total', help: 'Jobs that ended failed on this worker', labelNames: ['type'], registers }),
-    cancelled: new Counter({ name: 'dxa_worker_jobs_cancelled_total', help: 'Jobs cancelled while on this worker', labelNames: ['type'], registers }),
+    processed: new Counter({
+      name: 'dxa_worker_jobs_processed_total',
+      help: 'Jobs completed by this worker',
+      labelNames: ['type'],
+      registers,
+    }),
+    failed: new Counter({
+      name: 'dxa_worker_jobs_failed_total',
+      help: 'Jobs that ended failed on this worker',
+      labelNames: ['type'],
+      registers,
+    }),
+    cancelled: new Counter({
+      name: 'dxa_worker_jobs_cancelled_total',
+      help: 'Jobs cancelled while on this worker',
+      labelNames: ['type'],
+      registers,
+    }),
     active: new Gauge({ name: 'dxa_worker_active_jobs', help: 'Jobs running on this worker now', registers }),
-    rowsExtracted: new Counter({ name: 'dxa_worker_rows_extracted_total', help: 'Rows extracted from sources', registers }),
+    rowsExtracted: new Counter({
+      name: 'dxa_worker_rows_extracted_total',
+      help: 'Rows extracted from sources',
+      registers,
+    }),
   };
 }

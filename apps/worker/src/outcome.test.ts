@@ -4,7 +4,11 @@ import { planFailure, retryDelayMs } from './outcome.js';
 
 const now = new Date('2030-01-01T00:00:00.000Z');
 const mask = (text: string) => text.replaceAll('hunter2', '***');
-const attempt = (attemptsMade: number) => ({ attemptsMade, maxAttempts: 3, backoff: { type: 'exponential', delay: 1000 } });
+const attempt = (attemptsMade: number) => ({
+  attemptsMade,
+  maxAttempts: 3,
+  backoff: { type: 'exponential', delay: 1000 },
+});
 
 describe('planFailure', () => {
   it('ends a terminal error at once, with code, step and masked message', () => {
@@ -19,15 +23,27 @@ describe('planFailure', () => {
   });
 
   it('retries a transient error while attempts are left, with retry_at from the backoff', () => {
-    const plan = planFailure(classifyError(new TransientError('CONNECTION_FAILED', 'reset')), attempt(1), now, mask);
+    const plan = planFailure(
+      classifyError(new TransientError('CONNECTION_FAILED', 'reset')),
+      attempt(1),
+      now,
+      mask,
+    );
     expect(plan.action).toBe('retry');
-    expect(plan.patch).toMatchObject({ state: 'queued', retry_at: '2030-01-01T00:00:02.000Z', error: { code: 'CONNECTION_FAILED' } });
+    expect(plan.patch).toMatchObject({
+      state: 'queued',
+      retry_at: '2030-01-01T00:00:02.000Z',
+      error: { code: 'CONNECTION_FAILED' },
+    });
     expect(plan.patch.finished_at).toBeUndefined();
   });
 
   it('fails a transient error on the last attempt', () => {
     const plan = planFailure(classifyError(new TransientError('TIMEOUT', 'slow')), attempt(2), now, mask);
-    expect(plan).toMatchObject({ action: 'unrecoverable', patch: { state: 'failed', error: { code: 'TIMEOUT' } } });
+    expect(plan).toMatchObject({
+      action: 'unrecoverable',
+      patch: { state: 'failed', error: { code: 'TIMEOUT' } },
+    });
   });
 
   it('cancels without retry and hands back without ending the job', () => {

@@ -10,7 +10,11 @@ export type FailurePatch = { state: JobState; error?: JobError; finished_at?: st
  * - `retry`: record queued with `retry_at`, rethrow so BullMQ retries with backoff;
  * - `hand-back`: record queued, move the BullMQ job back to wait for another worker.
  */
-export type FailurePlan = { action: 'unrecoverable' | 'retry' | 'hand-back'; patch: FailurePatch; message: string };
+export type FailurePlan = {
+  action: 'unrecoverable' | 'retry' | 'hand-back';
+  patch: FailurePatch;
+  message: string;
+};
 
 export type BackoffSetting = number | { type: string; delay?: number } | undefined;
 
@@ -36,23 +40,44 @@ function jobError(c: Exclude<Classified, { kind: 'hand-back' }>, message: string
 }
 
 /** Pure decision from a classified failure; `mask` removes secrets from the message. */
-export function planFailure(classified: Classified, attempt: AttemptInfo, now: Date, mask: (text: string) => string): FailurePlan {
+export function planFailure(
+  classified: Classified,
+  attempt: AttemptInfo,
+  now: Date,
+  mask: (text: string) => string,
+): FailurePlan {
   const message = mask(classified.message);
   const finished_at = now.toISOString();
   switch (classified.kind) {
     case 'hand-back':
       return { action: 'hand-back', patch: { state: 'queued' }, message };
     case 'cancelled':
-      return { action: 'unrecoverable', patch: { state: 'cancelled', finished_at, error: jobError(classified, message) }, message };
+      return {
+        action: 'unrecoverable',
+        patch: { state: 'cancelled', finished_at, error: jobError(classified, message) },
+        message,
+      };
     case 'terminal':
-      return { action: 'unrecoverable', patch: { state: 'failed', finished_at, error: jobError(classified, message) }, message };
+      return {
+        action: 'unrecoverable',
+        patch: { state: 'failed', finished_at, error: jobError(classified, message) },
+        message,
+      };
     case 'transient': {
       if (attempt.attemptsMade + 1 >= attempt.maxAttempts) {
-        return { action: 'unrecoverable', patch: { state: 'failed', finished_at, error: jobError(classified, message) }, message };
+        return {
+          action: 'unrecoverable',
+          patch: { state: 'failed', finished_at, error: jobError(classified, message) },
+          message,
+        };
       }
       const delay = retryDelayMs(attempt.backoff, attempt.attemptsMade);
       const retry_at = delay === undefined ? undefined : new Date(now.getTime() + delay).toISOString();
-      return { action: 'retry', patch: { state: 'queued', error: jobError(classified, message), ...(retry_at ? { retry_at } : {}) }, message };
+      return {
+        action: 'retry',
+        patch: { state: 'queued', error: jobError(classified, message), ...(retry_at ? { retry_at } : {}) },
+        message,
+      };
     }
   }
 }

@@ -4,7 +4,7 @@ import { jobCatalog, JOB_TYPES, type JobSpec, type JobType, type Progress } from
 import { classifyError, coerceError, type Classified } from '@dxa/errors';
 import type { Logger } from '@dxa/logger';
 import type { JobStore, QueueJobData } from '@dxa/queue';
-import { ActiveJobs, STOP_REASONS, stopError, type StopReason } from './active-jobs.js';
+import { STOP_REASONS, stopError, type ActiveJobs, type StopReason } from './active-jobs.js';
 import { runHandler, type ServiceContext } from './handlers/index.js';
 import type { WorkerMetrics } from './metrics.js';
 import { planFailure, type FailurePlan } from './outcome.js';
@@ -28,7 +28,14 @@ export type ProcessorResult = { state: 'completed' };
 type BullJob = Job<QueueJobData>;
 
 /** One attempt of one job on this worker. */
-type Attempt = { deps: ProcessorDeps; job: BullJob; token: string | undefined; jobId: string; spec: JobSpec; log: Logger };
+type Attempt = {
+  deps: ProcessorDeps;
+  job: BullJob;
+  token: string | undefined;
+  jobId: string;
+  spec: JobSpec;
+  log: Logger;
+};
 
 const now = (): string => new Date().toISOString();
 
@@ -44,13 +51,18 @@ function parseSpec(job: BullJob): { ok: true; spec: JobSpec } | { ok: false; mes
   const parsed = jobCatalog[job.name].schema.safeParse(raw);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    return { ok: false, message: `invalid ${job.name} job: ${first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'bad payload'}` };
+    return {
+      ok: false,
+      message: `invalid ${job.name} job: ${first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'bad payload'}`,
+    };
   }
   return { ok: true, spec: parsed.data };
 }
 
 /** The BullMQ processor: takes the job record through active to a final state (or back to queued). */
-export function createProcessor(deps: ProcessorDeps): (job: BullJob, token?: string, signal?: AbortSignal) => Promise<ProcessorResult> {
+export function createProcessor(
+  deps: ProcessorDeps,
+): (job: BullJob, token?: string, signal?: AbortSignal) => Promise<ProcessorResult> {
   // Three declared parameters: BullMQ passes the abort signal only to processors that take one.
   return async (job, token, signal) => {
     const jobId = job.id;
@@ -59,14 +71,24 @@ export function createProcessor(deps: ProcessorDeps): (job: BullJob, token?: str
     const parsed = parseSpec(job);
     if (!parsed.ok) {
       log.warn('job rejected', { error: parsed.message });
-      await deps.store.update(jobId, { state: 'failed', worker: deps.workerId, finished_at: now(), error: { code: 'INVALID_JOB', message: parsed.message } });
-      deps.metrics.failed.inc({ type: job.name });
+      await deps.store.update(jobId, {
+        state: 'failed',
+        worker: deps.workerId,
+        finished_at: now(),
+        error: { code: 'INVALID_JOB', message: parsed.message },
+      });
+      deps.metrics.failed.inc({ type: isJobType(job.name) ? job.name : 'unknown' });
       throw new UnrecoverableError(parsed.message);
     }
     const record = await deps.store.get(jobId);
     if (!record) throw new UnrecoverableError(`job record ${jobId} not found (removed or expired)`);
     if (record.cancel_requested) {
-      await deps.store.update(jobId, { state: 'cancelled', finished_at: now(), error: { code: 'CANCELLED', message: 'cancelled before it started' } });
+      await deps.store.update(jobId, {
+        state: 'cancelled',
+        finished_at: now(),
+        retry_at: undefined,
+        error: { code: 'CANCELLED', message: 'cancelled before it started' },
+      });
       deps.metrics.cancelled.inc({ type: job.name });
       log.info('job cancelled before it started');
       throw new UnrecoverableError('cancelled before it started');
@@ -84,8 +106,35 @@ function linkSignal(controller: AbortController, bullSignal: AbortSignal | undef
   return () => bullSignal.removeEventListener('abort', onAbort);
 }
 
+type Scope = { ctx: ServiceContext; reporter: ProgressReporter; currentStep: () => string };
+
+/** The handler's view of this attempt: signal, progress, connectors and record access. */
+function openScope(a: Attempt, signal: AbortSignal, stop: (reason: StopReason) => void): Scope {
+  const { deps, jobId, log } = a;
+  const reporter = new ProgressReporter({
+    sink: (progress) => writeProgress(a, progress, stop),
+    onError: (err) => log.warn('progress update failed', { error: deps.mask(coerceError(err).message) }),
+  });
+  let step = 'start';
+  const ctx: ServiceContext = {
+    jobId,
+    config: deps.config,
+    logger: log,
+    signal,
+    progress: reporter,
+    connectors: openJobConnectors(deps.config, log),
+    step: (name) => {
+      step = name;
+    },
+    saveResult: (part) => deps.store.setResult(jobId, part),
+    getJob: (id) => deps.store.get(id),
+    onRowsExtracted: (rows) => deps.metrics.rowsExtracted.inc(rows),
+  };
+  return { ctx, reporter, currentStep: () => step };
+}
+
 async function runAttempt(a: Attempt, bullSignal: AbortSignal | undefined): Promise<ProcessorResult> {
-  const { deps, job, jobId, log } = a;
+  const { deps, jobId } = a;
   const controller = new AbortController();
   const unlink = linkSignal(controller, bullSignal);
   // Through BullMQ when it tracks the job, so its signal and ours agree; directly otherwise.
@@ -94,42 +143,54 @@ async function runAttempt(a: Attempt, bullSignal: AbortSignal | undefined): Prom
   };
   deps.active.add(jobId, { stop });
   deps.metrics.active.inc();
-  const connectors = openJobConnectors(deps.config, log);
-  const reporter = new ProgressReporter({
-    sink: (progress) => writeProgress(a, progress, stop),
-    onError: (err) => log.warn('progress update failed', { error: deps.mask(coerceError(err).message) }),
-  });
-  let step = 'start';
-  const ctx: ServiceContext = {
-    jobId, config: deps.config, logger: log, signal: controller.signal, progress: reporter, connectors,
-    step: (name) => { step = name; },
-    saveResult: (part) => deps.store.setResult(jobId, part),
-    getJob: (id) => deps.store.get(id),
-    onRowsExtracted: (rows) => deps.metrics.rowsExtracted.inc(rows),
-  };
+  const scope = openScope(a, controller.signal, stop);
   try {
-    const attempts = job.attemptsMade + 1;
-    await deps.store.update(jobId, { state: 'active', worker: deps.workerId, started_at: now(), attempts, error: undefined, retry_at: undefined, finished_at: undefined });
-    log.info('job started', { attempt: attempts });
-    const failure = await runHandler(a.spec, ctx).then(() => undefined, (thrown: unknown) => ({ thrown }));
-    const progress = reporter.snapshot();
-    await reporter.close();
-    if (failure) return await fail(a, failure.thrown, controller.signal, step, progress);
-    await deps.store.update(jobId, { state: 'completed', finished_at: now(), ...(progress ? { progress } : {}) });
-    deps.metrics.processed.inc({ type: a.spec.type });
-    log.info('job completed');
-    return { state: 'completed' };
+    return await execute(a, scope);
   } finally {
-    await reporter.close();
+    await scope.reporter.close();
     unlink();
     deps.active.remove(jobId);
     deps.metrics.active.dec();
-    await connectors.close();
+    await scope.ctx.connectors.close();
   }
 }
 
+async function execute(a: Attempt, { ctx, reporter, currentStep }: Scope): Promise<ProcessorResult> {
+  const { deps, job, jobId, log } = a;
+  const attempts = job.attemptsMade + 1;
+  await deps.store.update(jobId, {
+    state: 'active',
+    worker: deps.workerId,
+    started_at: now(),
+    attempts,
+    error: undefined,
+    retry_at: undefined,
+    finished_at: undefined,
+  });
+  log.info('job started', { attempt: attempts });
+  const failure = await runHandler(a.spec, ctx).then(
+    () => undefined,
+    (thrown: unknown) => ({ thrown }),
+  );
+  const progress = reporter.snapshot();
+  await reporter.close();
+  if (failure) return fail(a, failure.thrown, ctx.signal, currentStep(), progress);
+  await deps.store.update(jobId, {
+    state: 'completed',
+    finished_at: now(),
+    ...(progress ? { progress } : {}),
+  });
+  deps.metrics.processed.inc({ type: a.spec.type });
+  log.info('job completed');
+  return { state: 'completed' };
+}
+
 /** Progress goes to QueueEvents (live SSE) and to the record; a record marked cancelled stops the job. */
-async function writeProgress(a: Attempt, progress: Progress, stop: (reason: StopReason) => void): Promise<void> {
+async function writeProgress(
+  a: Attempt,
+  progress: Progress,
+  stop: (reason: StopReason) => void,
+): Promise<void> {
   await a.job.updateProgress(progress);
   const record = await a.deps.store.update(a.jobId, { progress });
   // Safety net for a missed cancel message: the gateway marks the record before publishing.
@@ -141,21 +202,26 @@ function withStep(c: Classified, step: string): Classified {
 }
 
 /** Decides the failure with classifyError (a stop request wins over whatever it caused) and ends the attempt. */
-async function fail(a: Attempt, thrown: unknown, signal: AbortSignal, step: string, progress: Progress | undefined): Promise<never> {
+async function fail(
+  a: Attempt,
+  thrown: unknown,
+  signal: AbortSignal,
+  step: string,
+  progress: Progress | undefined,
+): Promise<never> {
   const { deps, job, jobId, log } = a;
   const cause = signal.aborted ? stopError(signal.reason) : thrown;
   const classified = withStep(classifyError(cause), step);
+  // BullMQ retries only within the job's own `attempts` (one when unset), so that is what counts.
   const plan = planFailure(
     classified,
-    { attemptsMade: job.attemptsMade, maxAttempts: job.opts.attempts ?? jobCatalog[a.spec.type].attempts, backoff: job.opts.backoff },
+    { attemptsMade: job.attemptsMade, maxAttempts: job.opts.attempts ?? 1, backoff: job.opts.backoff },
     new Date(),
     deps.mask,
   );
   await deps.store.update(jobId, { ...plan.patch, ...(progress ? { progress } : {}) });
-  if (plan.action === 'hand-back') {
-    await handBack(a);
-  }
-  logFailure(log, plan, classified, deps.mask(coerceError(thrown).message));
+  if (plan.action === 'hand-back') return handBack(a);
+  logFailure(log, plan, classified);
   countFailure(deps.metrics, a.spec.type, plan);
   if (plan.action === 'retry') throw new Error(plan.message);
   throw new UnrecoverableError(plan.message);
@@ -169,10 +235,11 @@ async function handBack(a: Attempt): Promise<never> {
   throw new WaitingError();
 }
 
-function logFailure(log: Logger, plan: FailurePlan, classified: Classified, detail: string): void {
-  const fields = { code: plan.patch.error?.code, step: plan.patch.error?.step, error: plan.message, ...(detail === plan.message ? {} : { detail }) };
+function logFailure(log: Logger, plan: FailurePlan, classified: Classified): void {
+  const fields = { code: plan.patch.error?.code, step: plan.patch.error?.step, error: plan.message };
   if (plan.patch.state === 'cancelled') log.info('job cancelled', fields);
-  else if (plan.action === 'retry') log.warn('job attempt failed; will retry', { ...fields, retry_at: plan.patch.retry_at });
+  else if (plan.action === 'retry')
+    log.warn('job attempt failed; will retry', { ...fields, retry_at: plan.patch.retry_at });
   else log.error('job failed', { ...fields, kind: classified.kind });
 }
 

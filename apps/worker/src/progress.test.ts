@@ -64,7 +64,10 @@ describe('ProgressReporter', () => {
 
   it('reports failed writes without throwing and drops updates after close', async () => {
     const errors: unknown[] = [];
-    const reporter = new ProgressReporter({ sink: () => Promise.reject(new Error('redis down')), onError: (e) => errors.push(e) });
+    const reporter = new ProgressReporter({
+      sink: () => Promise.reject(new Error('redis down')),
+      onError: (e) => errors.push(e),
+    });
     reporter.startPhase('validate');
     await reporter.endPhase();
     expect(errors.length).toBeGreaterThan(0);

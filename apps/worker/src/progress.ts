@@ -13,7 +13,14 @@ export type ProgressReporterOptions = {
 
 export type ProgressDelta = { rows?: number; bytes?: number; files?: number };
 
-type PhaseState = { phase: Phase; startedAt: number; rows: number; bytes: number; files: number; total?: number };
+type PhaseState = {
+  phase: Phase;
+  startedAt: number;
+  rows: number;
+  bytes: number;
+  files: number;
+  total?: number;
+};
 
 /**
  * Per-job progress: counters of the current phase, throttled writes (coalesced so a slow sink
@@ -39,7 +46,14 @@ export class ProgressReporter {
 
   /** Starts a phase with fresh counters and writes it at once. */
   startPhase(phase: Phase, totalRowsEstimate?: number): void {
-    this.state = { phase, startedAt: this.now(), rows: 0, bytes: 0, files: 0, ...(totalRowsEstimate === undefined ? {} : { total: totalRowsEstimate }) };
+    this.state = {
+      phase,
+      startedAt: this.now(),
+      rows: 0,
+      bytes: 0,
+      files: 0,
+      ...(totalRowsEstimate === undefined ? {} : { total: totalRowsEstimate }),
+    };
     void this.flush();
   }
 
@@ -70,10 +84,17 @@ export class ProgressReporter {
     if (!s) return undefined;
     const elapsedSeconds = (this.now() - s.startedAt) / 1000;
     const rowsPerSecond = elapsedSeconds > 0 ? Math.round(s.rows / elapsedSeconds) : 0;
-    const progress: Progress = { phase: s.phase, rows: s.rows, bytes: s.bytes, files: s.files, rows_per_second: rowsPerSecond };
+    const progress: Progress = {
+      phase: s.phase,
+      rows: s.rows,
+      bytes: s.bytes,
+      files: s.files,
+      rows_per_second: rowsPerSecond,
+    };
     if (s.total !== undefined) {
       progress.total_rows_estimate = s.total;
-      if (rowsPerSecond > 0) progress.eta_seconds = Math.max(0, Math.round((s.total - s.rows) / rowsPerSecond));
+      if (rowsPerSecond > 0)
+        progress.eta_seconds = Math.max(0, Math.round((s.total - s.rows) / rowsPerSecond));
     }
     return progress;
   }

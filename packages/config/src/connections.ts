@@ -13,13 +13,20 @@ export function connectionNames(config: DxaConfig): { source: string[]; stage: s
 }
 
 /** The named connection, or a CONFIG_ERROR that lists what is configured. */
-export function getConnection<R extends ConnectionRole>(config: DxaConfig, role: R, name: string): ConnectionByRole[R] {
+export function getConnection<R extends ConnectionRole>(
+  config: DxaConfig,
+  role: R,
+  name: string,
+): ConnectionByRole[R] {
   // TypeScript cannot narrow `connections[role]` by a generic R; the mapped type above is exact.
   const table = config.connections[role] as Record<string, ConnectionByRole[R]>;
   const found = Object.hasOwn(table, name) ? table[name] : undefined;
   if (found !== undefined) return found;
   const names = Object.keys(table);
-  throw new TerminalError('CONFIG_ERROR', `unknown ${role} connection "${name}"; configured: ${names.length > 0 ? names.join(', ') : '(none)'}`);
+  throw new TerminalError(
+    'CONFIG_ERROR',
+    `unknown ${role} connection "${name}"; configured: ${names.length > 0 ? names.join(', ') : '(none)'}`,
+  );
 }
 
 /** `defaults.stage`, else the only stage, else "local". */

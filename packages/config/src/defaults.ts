@@ -24,21 +24,29 @@ export function checkReferences(config: DxaConfig, originOf: (path: readonly Pro
   const stage = config.defaults.stage;
   if (stage !== undefined && !stages.includes(stage)) {
     const origin = originOf(['defaults', 'stage']);
-    throw new ConfigError(`${origin.label}: defaults.stage: unknown stage "${stage}"; configured: ${list(stages)}`, {
-      file: origin.file,
-      key: 'defaults.stage',
-      expected: `one of ${list(stages)}`,
-    });
+    throw new ConfigError(
+      `${origin.label}: defaults.stage: unknown stage "${stage}"; configured: ${list(stages)}`,
+      {
+        file: origin.file,
+        key: 'defaults.stage',
+        expected: `one of ${list(stages)}`,
+      },
+    );
   }
-  const snowflakeTargets = Object.entries(config.connections.target).filter(([, t]) => t.type === 'snowflake').map(([n]) => n);
+  const snowflakeTargets = Object.entries(config.connections.target)
+    .filter(([, t]) => t.type === 'snowflake')
+    .map(([n]) => n);
   for (const [name, conn] of Object.entries(config.connections.stage)) {
     if (conn.type !== 'snowflake_stage' || snowflakeTargets.includes(conn.connection)) continue;
     const key = `connections.stage.${name}.connection`;
     const origin = originOf(key.split('.'));
-    throw new ConfigError(`${origin.label}: ${key}: unknown snowflake target "${conn.connection}"; configured: ${list(snowflakeTargets)}`, {
-      file: origin.file,
-      key,
-      expected: `the name of a snowflake target: ${list(snowflakeTargets)}`,
-    });
+    throw new ConfigError(
+      `${origin.label}: ${key}: unknown snowflake target "${conn.connection}"; configured: ${list(snowflakeTargets)}`,
+      {
+        file: origin.file,
+        key,
+        expected: `the name of a snowflake target: ${list(snowflakeTargets)}`,
+      },
+    );
   }
 }

@@ -18,15 +18,28 @@ function describeReceived(value: unknown, secret: boolean): string {
   if (typeof value === 'object') return 'a table';
   if (secret) return JSON.stringify(REDACTED);
   if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
-  return String(value as number | boolean | bigint);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
+  return typeof value;
 }
 
 /** `keyPath` is the offending key; the message names `path`, the table that holds it. */
-function build(origin: Origin, path: Path, text: string, expected: string, keyPath: Path = path): ConfigError {
+function build(
+  origin: Origin,
+  path: Path,
+  text: string,
+  expected: string,
+  keyPath: Path = path,
+): ConfigError {
   const where = formatKey(path);
   const key = formatKey(keyPath);
   const prefix = where === '' ? origin.label : `${origin.label}: ${where}`;
-  return new ConfigError(`${prefix}: ${text}`, { file: origin.file, key: key === '' ? undefined : key, expected, envVar: origin.envVar });
+  return new ConfigError(`${prefix}: ${text}`, {
+    file: origin.file,
+    key: key === '' ? undefined : key,
+    expected,
+    envVar: origin.envVar,
+  });
 }
 
 function unknownKeys(issue: z.core.$ZodIssueUnrecognizedKeys, ctx: IssueContext): ConfigError {
@@ -42,7 +55,8 @@ function unknownKeys(issue: z.core.$ZodIssueUnrecognizedKeys, ctx: IssueContext)
 /** The first problem found, as a ConfigError; unknown keys first because a typo also causes a "missing" issue. */
 export function issueToConfigError(issues: readonly z.core.$ZodIssue[], ctx: IssueContext): ConfigError {
   const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
-  if (issue === undefined) return new ConfigError('configuration: invalid', { expected: 'a valid configuration' });
+  if (issue === undefined)
+    return new ConfigError('configuration: invalid', { expected: 'a valid configuration' });
   if (issue.code === 'unrecognized_keys') return unknownKeys(issue, ctx);
   const path = issue.path;
   const value = valueAt(ctx.data, path);
@@ -55,8 +69,14 @@ export function issueToConfigError(issues: readonly z.core.$ZodIssue[], ctx: Iss
     expected = found === undefined ? 'a valid value' : describeExpected(found.node);
   }
   const lastKey = path.at(-1);
-  const secret = (schemaAt(ConfigSchema, path, ctx.data)?.secret ?? false) || (typeof lastKey === 'string' && SECRET_KEY_PATTERN.test(lastKey));
-  const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
-  const text = value === undefined ? `missing, expected ${expected}${more}` : `expected ${expected}, got ${describeReceived(value, secret)}${more}`;
+  const secret =
+    (schemaAt(ConfigSchema, path, ctx.data)?.secret ?? false) ||
+    (typeof lastKey === 'string' && SECRET_KEY_PATTERN.test(lastKey));
+  const more =
+    issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
+  const text =
+    value === undefined
+      ? `missing, expected ${expected}${more}`
+      : `expected ${expected}, got ${describeReceived(value, secret)}${more}`;
   return build(origin, path, text, expected);
 }

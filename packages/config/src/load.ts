@@ -24,26 +24,48 @@ export type LoadConfigOptions = {
 export type LoadedConfig = { config: DxaConfig; file?: string };
 
 /** `--config FILE`, else `$DXA_CONFIG`, else `./configuration.toml` if it exists, else undefined (defaults only). */
-export function resolveConfigFile(options: { file?: string | undefined; env?: NodeJS.ProcessEnv | undefined }): string | undefined {
+export function resolveConfigFile(options: {
+  file?: string | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
+}): string | undefined {
   const env = options.env ?? process.env;
   const given = options.file ?? (env.DXA_CONFIG === '' ? undefined : env.DXA_CONFIG);
   if (given !== undefined) {
-    if (!existsSync(given)) throw new ConfigError(`${given}: configuration file not found`, { file: given, expected: 'an existing file' });
-    if (!statSync(given).isFile()) throw new ConfigError(`${given}: not a file`, { file: given, expected: 'a TOML file' });
+    if (!existsSync(given))
+      throw new ConfigError(`${given}: configuration file not found`, {
+        file: given,
+        expected: 'an existing file',
+      });
+    if (!statSync(given).isFile())
+      throw new ConfigError(`${given}: not a file`, { file: given, expected: 'a TOML file' });
     return given;
   }
-  return existsSync(path.resolve(process.cwd(), DEFAULT_CONFIG_FILE)) ? DEFAULT_CONFIG_FILE : undefined;
+  const fallback = path.resolve(process.cwd(), DEFAULT_CONFIG_FILE);
+  return existsSync(fallback) && statSync(fallback).isFile() ? DEFAULT_CONFIG_FILE : undefined;
 }
 
 function parseToml(file: string): PlainObject {
-  const text = readFileSync(file, 'utf8');
+  let text: string;
   try {
-    return parse(text) as PlainObject;
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new ConfigError(`${file}: cannot read the configuration file (${reason})`, {
+      file,
+      expected: 'a readable file',
+    });
+  }
+  try {
+    return parse(text);
   } catch (error) {
     if (!(error instanceof TomlError)) throw error;
     // Only the first line: the rest is a code excerpt that may show a secret.
     const reason = (error.message.split('\n')[0] ?? '').replace(/^Invalid TOML document: /, '');
-    throw new ConfigError(`${file}:${error.line}:${error.column}: TOML syntax error: ${reason}`, { file, line: error.line, expected: 'valid TOML' });
+    throw new ConfigError(`${file}:${error.line}:${error.column}: TOML syntax error: ${reason}`, {
+      file,
+      line: error.line,
+      expected: 'valid TOML',
+    });
   }
 }
 

@@ -1,5 +1,9 @@
 /** Every field optional, recursively; arrays are replaced, not merged. */
-export type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> | undefined } : T;
+export type DeepPartial<T> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> | undefined }
+    : T;
 
 export type PlainObject = Record<string, unknown>;
 

@@ -7,7 +7,8 @@ const SECRET_FIELDS = secretFieldNames(ConfigSchema);
 
 const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)([^\s:@/]*):([^\s@/]+)@/gi;
 /** `Key=value;` parts of Azure / ODBC connection strings that are secrets. */
-const CONNECTION_STRING_SECRETS = /(?:^|;)\s*(?:AccountKey|SharedAccessSignature|Password|Pwd)\s*=\s*([^;]+)/gi;
+const CONNECTION_STRING_SECRETS =
+  /(?:^|;)\s*(?:AccountKey|SharedAccessSignature|Password|Pwd)\s*=\s*([^;]+)/gi;
 
 function urlSecrets(url: string): string[] {
   try {
@@ -27,7 +28,8 @@ export function secretValues(config: DxaConfig): string[] {
       const key = path.at(-1) ?? '';
       const inExtraOptions = path.at(-2) === 'extra_options' && SECRET_KEY_PATTERN.test(key);
       if (inExtraOptions || schemaAt(ConfigSchema, path, config)?.secret === true) found.add(value);
-      for (const match of value.matchAll(CONNECTION_STRING_SECRETS)) if (match[1] !== undefined) found.add(match[1].trim());
+      for (const match of value.matchAll(CONNECTION_STRING_SECRETS))
+        if (match[1] !== undefined) found.add(match[1].trim());
     } else if (typeof value === 'object' && value !== null) {
       for (const [k, v] of Object.entries(value)) visit(v, [...path, k]);
     }

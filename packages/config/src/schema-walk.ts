@@ -8,7 +8,12 @@ function unwrap(node: z.ZodType): { node: z.ZodType; secret: boolean } {
   let current = node;
   let secret = secretRegistry.has(current);
   for (;;) {
-    if (current instanceof z.ZodOptional || current instanceof z.ZodDefault || current instanceof z.ZodPrefault || current instanceof z.ZodNullable) {
+    if (
+      current instanceof z.ZodOptional ||
+      current instanceof z.ZodDefault ||
+      current instanceof z.ZodPrefault ||
+      current instanceof z.ZodNullable
+    ) {
       current = current.unwrap() as z.ZodType;
     } else if (current instanceof z.ZodPipe) {
       // z.preprocess() is a pipe from a transform into the real schema.
@@ -47,14 +52,19 @@ function child(node: z.ZodType, key: PropertyKey, value: unknown): z.ZodType | u
 }
 
 /** The schema node at `path`, or undefined when the path leaves the schema. */
-export function schemaAt(root: z.ZodType, path: Path, data: unknown): { node: z.ZodType; secret: boolean } | undefined {
+export function schemaAt(
+  root: z.ZodType,
+  path: Path,
+  data: unknown,
+): { node: z.ZodType; secret: boolean } | undefined {
   let node: z.ZodType | undefined = root;
   let value = data;
   let secret = unwrap(root).secret;
   for (const key of path) {
     node = child(node, key, value);
     if (node === undefined) return undefined;
-    value = isRecord(value) || Array.isArray(value) ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+    value =
+      isRecord(value) || Array.isArray(value) ? (value as Record<PropertyKey, unknown>)[key] : undefined;
     secret ||= unwrap(node).secret;
   }
   return { node: unwrap(node).node, secret };
@@ -84,10 +94,17 @@ const quoteList = (values: readonly unknown[]) => values.map((v) => JSON.stringi
 
 function describeNumber(node: z.ZodNumber): string {
   const kind = node.isInt ? 'an integer' : 'a number';
-  const min = node.minValue !== null && Number.isFinite(node.minValue) && node.minValue > Number.MIN_SAFE_INTEGER ? node.minValue : undefined;
-  const max = node.maxValue !== null && Number.isFinite(node.maxValue) && node.maxValue < Number.MAX_SAFE_INTEGER ? node.maxValue : undefined;
+  const min =
+    node.minValue !== null && Number.isFinite(node.minValue) && node.minValue > Number.MIN_SAFE_INTEGER
+      ? node.minValue
+      : undefined;
+  const max =
+    node.maxValue !== null && Number.isFinite(node.maxValue) && node.maxValue < Number.MAX_SAFE_INTEGER
+      ? node.maxValue
+      : undefined;
   if (min !== undefined && max !== undefined) return `${kind} from ${min} to ${max}`;
-  if (min !== undefined) return min === 0 && !node.isInt ? `${kind} greater than 0` : `${kind} of at least ${min}`;
+  if (min !== undefined)
+    return min === 0 && !node.isInt ? `${kind} greater than 0` : `${kind} of at least ${min}`;
   if (max !== undefined) return `${kind} of at most ${max}`;
   return kind;
 }
@@ -115,7 +132,7 @@ export function secretFieldNames(root: z.ZodType): Set<string> {
     if (seen.has(inner)) return;
     seen.add(inner);
     if (inner instanceof z.ZodObject) {
-      for (const [key, field] of Object.entries(inner.shape as Record<string, z.ZodType>)) {
+      for (const [key, field] of Object.entries<z.ZodType>(inner.shape)) {
         if (unwrap(field).secret) names.add(key);
         visit(field, seen);
       }

@@ -3,15 +3,27 @@ import { secret } from './secret.js';
 
 /** Integers may arrive as strings from `${ENV_VAR}` substitution or environment variables. */
 const integer = (min: number, max: number) =>
-  z.preprocess((v) => (typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v), z.number().int().min(min).max(max));
+  z.preprocess(
+    (v) => (typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v),
+    z.number().int().min(min).max(max),
+  );
 const positiveNumber = z.preprocess(
   (v) => (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v),
   z.number().positive(),
 );
-const boolean = z.preprocess((v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v), z.boolean());
+const boolean = z.preprocess(
+  (v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v),
+  z.boolean(),
+);
 /** `"a,b"` or `["a", "b"]`, normalised to a list of trimmed labels. */
 const labelList = z.preprocess(
-  (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter((s) => s !== '') : v),
+  (v) =>
+    typeof v === 'string'
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '')
+      : v,
   z.array(z.string().min(1)).min(1).describe('a label or a list of labels ("a,b" or ["a", "b"])'),
 );
 
@@ -42,7 +54,9 @@ const genericDbConnection = <T extends string>(type: T, defaultPort: number) =>
     extra_options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
   });
 
-export const SqlServerConnection = genericDbConnection('sqlserver', 1433).extend({ instance_name: z.string().optional() });
+export const SqlServerConnection = genericDbConnection('sqlserver', 1433).extend({
+  instance_name: z.string().optional(),
+});
 export const TeradataConnection = genericDbConnection('teradata', 1025);
 export const MysqlConnection = genericDbConnection('mysql', 3306);
 
@@ -54,7 +68,10 @@ export const SourceConnection = z.discriminatedUnion('type', [
 ]);
 export type SourceConnection = z.infer<typeof SourceConnection>;
 
-export const LocalStage = z.strictObject({ type: z.literal('local'), path: z.string().min(1).default('./.dxa/stage') });
+export const LocalStage = z.strictObject({
+  type: z.literal('local'),
+  path: z.string().min(1).default('./.dxa/stage'),
+});
 export type LocalStage = z.infer<typeof LocalStage>;
 
 export const S3Stage = z.strictObject({
@@ -86,10 +103,18 @@ export const SnowflakeStage = z.strictObject({
   stage: z.string().default('@~'),
 });
 
-export const StageConnection = z.discriminatedUnion('type', [LocalStage, S3Stage, AzureBlobStage, SnowflakeStage]);
+export const StageConnection = z.discriminatedUnion('type', [
+  LocalStage,
+  S3Stage,
+  AzureBlobStage,
+  SnowflakeStage,
+]);
 export type StageConnection = z.infer<typeof StageConnection>;
 
-export const DuckdbTarget = z.strictObject({ type: z.literal('duckdb'), path: z.string().min(1).default('./.dxa/warehouse.duckdb') });
+export const DuckdbTarget = z.strictObject({
+  type: z.literal('duckdb'),
+  path: z.string().min(1).default('./.dxa/warehouse.duckdb'),
+});
 export type DuckdbTarget = z.infer<typeof DuckdbTarget>;
 
 export const PostgresTarget = PostgresConnection;
@@ -140,7 +165,11 @@ export const ConfigSchema = z.strictObject({
   redis: z
     .strictObject({
       /** Not a secret as a whole; its password part is (see secretValues and redact). */
-      url: z.string().regex(/^rediss?:\/\//).describe('a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+      url: z
+        .string()
+        .regex(/^rediss?:\/\//)
+        .describe('a redis:// or rediss:// URL')
+        .default('redis://127.0.0.1:6379'),
       prefix: z
         .string()
         .regex(/^[A-Za-z0-9_{}-]+$/)

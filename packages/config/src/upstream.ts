@@ -3,7 +3,17 @@ import { isPlainObject, type PlainObject } from './merge.js';
 
 /** Upstream names its source tables after their type: `[connections.source.postgresql]`. */
 const SOURCE_TYPES = ['postgresql', 'sqlserver', 'teradata', 'mysql'];
-const SOURCE_FIELDS = ['type', 'host', 'port', 'database', 'username', 'password', 'sslmode', 'extra_options', 'instance_name'];
+const SOURCE_FIELDS = [
+  'type',
+  'host',
+  'port',
+  'database',
+  'username',
+  'password',
+  'sslmode',
+  'extra_options',
+  'instance_name',
+];
 
 /** Upstream target tables that are stages in our model: name → [stage type, renamed fields]. */
 const UPSTREAM_STAGES: Record<string, { type: string; rename: Record<string, string> }> = {
@@ -33,7 +43,11 @@ function upstreamSource(name: string, conn: PlainObject): PlainObject {
 }
 
 function conflict(where: string, key: string, what: string): ConfigError {
-  return new ConfigError(`${where}: ${key}: ${what}`, { file: where, key, expected: 'one definition per connection name' });
+  return new ConfigError(`${where}: ${key}: ${what}`, {
+    file: where,
+    key,
+    expected: 'one definition per connection name',
+  });
 }
 
 function moveTargets(targets: PlainObject, stages: PlainObject, where: string): void {
@@ -41,7 +55,12 @@ function moveTargets(targets: PlainObject, stages: PlainObject, where: string): 
     const conn = table(value);
     const stage = UPSTREAM_STAGES[name];
     if (stage !== undefined && (conn.type === undefined || conn.type === stage.type)) {
-      if (name in stages) throw conflict(where, `connections.target.${name}`, `upstream stage "${name}" clashes with [connections.stage.${name}]`);
+      if (name in stages)
+        throw conflict(
+          where,
+          `connections.target.${name}`,
+          `upstream stage "${name}" clashes with [connections.stage.${name}]`,
+        );
       const renamed = Object.entries(conn).map(([k, v]) => [stage.rename[k] ?? k, v]);
       stages[name] = { ...Object.fromEntries(renamed), type: stage.type };
       delete targets[name];
@@ -49,7 +68,12 @@ function moveTargets(targets: PlainObject, stages: PlainObject, where: string): 
     }
     const extra = UPSTREAM_SNOWFLAKE[name];
     if (extra !== undefined && conn.type === undefined) {
-      if ('snowflake' in targets) throw conflict(where, `connections.target.${name}`, 'more than one table defines the target "snowflake"');
+      if ('snowflake' in targets)
+        throw conflict(
+          where,
+          `connections.target.${name}`,
+          'more than one table defines the target "snowflake"',
+        );
       targets.snowflake = { ...extra, ...conn, type: 'snowflake' };
       delete targets[name];
     }
@@ -69,11 +93,13 @@ export function normaliseUpstream(raw: PlainObject, where: string): PlainObject 
   const sources = connections.source;
   if (isPlainObject(sources)) {
     for (const [name, conn] of Object.entries(sources)) {
-      if (SOURCE_TYPES.includes(name) && isPlainObject(conn) && conn.type === undefined) sources[name] = upstreamSource(name, conn);
+      if (SOURCE_TYPES.includes(name) && isPlainObject(conn) && conn.type === undefined)
+        sources[name] = upstreamSource(name, conn);
     }
   }
   connections.stage ??= {};
   // A malformed section is left for schema validation to report.
-  if (isPlainObject(connections.target) && isPlainObject(connections.stage)) moveTargets(connections.target, connections.stage, where);
+  if (isPlainObject(connections.target) && isPlainObject(connections.stage))
+    moveTargets(connections.target, connections.stage, where);
   return doc;
 }

@@ -25,7 +25,10 @@ export const capabilities: Partial<Record<DestinationKind, DestinationCapabiliti
 };
 
 function notSupported(role: ConnectionRole, name: string, type: string): TerminalError {
-  return new TerminalError('CONFIG_ERROR', `${role} connection "${name}": connections of type "${type}" are not supported yet`);
+  return new TerminalError(
+    'CONFIG_ERROR',
+    `${role} connection "${name}": connections of type "${type}" are not supported yet`,
+  );
 }
 
 export function createSource(config: DxaConfig, name: string, logger: Logger): SourceConnector {

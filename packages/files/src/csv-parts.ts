@@ -2,8 +2,11 @@ const QUOTE = 0x22;
 const NEWLINE = 0x0a;
 const LINE_END = Buffer.from('\n');
 
-/** Whole CSV rows, as slices of the input chunks (no copying). */
-export type CsvPiece = { buffers: Buffer[]; bytes: number; rows: number };
+/**
+ * Whole CSV rows, as slices of the input chunks (no copying). `quotedNewlines` counts quoted fields
+ * holding a newline: DuckDB's parallel CSV scan can misplace a row start inside such a field.
+ */
+export type CsvPiece = { buffers: Buffer[]; bytes: number; rows: number; quotedNewlines: number };
 
 /**
  * Cuts interchange CSV into pieces that end at row boundaries. The first row is the header and
@@ -19,6 +22,7 @@ export class CsvRowSplitter {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private pendingRows = 0;
+  private pendingQuoted = 0;
 
   /** @param pieceBytes a piece is emitted at the first row boundary after this many bytes */
   constructor(private readonly pieceBytes: number) {}
@@ -33,6 +37,8 @@ export class CsvRowSplitter {
     let n = -2;
     while (pos < chunk.length) {
       if (this.inQuote) {
+        if (n !== -1 && n < pos) n = chunk.indexOf(NEWLINE, pos);
+        if (n !== -1 && (q === -1 || n < q)) this.pendingQuoted += 1;
         if (q === -1) break;
         this.inQuote = false;
         pos = q + 1;
@@ -92,7 +98,8 @@ export class CsvRowSplitter {
 
   private takePiece(tail: Buffer | undefined): CsvPiece {
     const buffers = tail === undefined || tail.length === 0 ? this.pending : [...this.pending, tail];
-    const piece = { buffers, bytes: this.pendingBytes + (tail?.length ?? 0), rows: this.pendingRows };
+    const bytes = this.pendingBytes + (tail?.length ?? 0);
+    const piece = { buffers, bytes, rows: this.pendingRows, quotedNewlines: this.pendingQuoted };
     this.resetPending();
     return piece;
   }
@@ -101,6 +108,7 @@ export class CsvRowSplitter {
     this.pending = [];
     this.pendingBytes = 0;
     this.pendingRows = 0;
+    this.pendingQuoted = 0;
   }
 }
 

@@ -9,9 +9,13 @@ import { CsvRowSplitter, csvPieces } from './csv-parts.js';
 import { CreatedFiles, missingHeader, partName, pieceBytesFor, writeBuffers, writerFailure } from './part-files.js';
 import type { PartWriter, PartWriterOptions, WrittenFile } from './types.js';
 
-// zlib runs each write on the libuv threadpool; large buffers let the main thread read ahead
-// from the source while a block is being compressed.
-const GZIP_OPTIONS = { level: 1, chunkSize: 256 * 1024, highWaterMark: 4 << 20 };
+// zlib runs each write on the libuv threadpool; a large input buffer lets the main thread read
+// ahead from the source while a block is being compressed. Compressed bytes are only counted once
+// zlib gets to them, so the buffer is kept well below the part size to roll parts near it.
+function gzipOptions(fileSizeBytes: number) {
+  const highWaterMark = Math.max(64 * 1024, Math.min(4 << 20, Math.floor(fileSizeBytes / 4)));
+  return { level: 1, chunkSize: 128 * 1024, highWaterMark };
+}
 
 /** One `.csv.gz` part being written: gzip → (count, sha256) → `<name>.partial`. */
 class GzipPart {
@@ -25,11 +29,11 @@ class GzipPart {
   private readonly hash: Hash = createHash('sha256');
   private readonly done: Promise<void>;
 
-  constructor(dir: string, index: number, header: Buffer) {
+  constructor(dir: string, index: number, header: Buffer, fileSizeBytes: number) {
     this.name = partName(index, 'csv.gz');
     this.finalPath = join(dir, this.name);
     this.partialPath = `${this.finalPath}.partial`;
-    this.gzip = createGzip(GZIP_OPTIONS);
+    this.gzip = createGzip(gzipOptions(fileSizeBytes));
     const tally = async function* (this: GzipPart, source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
       for await (const chunk of source) {
         this.hash.update(chunk);
@@ -62,8 +66,8 @@ class GzipPart {
 
 type GzipRun = { files: WrittenFile[]; created: CreatedFiles; part: GzipPart | undefined; reportedBytes: number };
 
-function openPart(run: GzipRun, dir: string, header: Buffer): GzipPart {
-  const part = new GzipPart(dir, run.files.length + 1, header);
+function openPart(run: GzipRun, options: PartWriterOptions, header: Buffer): GzipPart {
+  const part = new GzipPart(options.dir, run.files.length + 1, header, options.fileSizeBytes);
   run.created.add(part.partialPath, part.finalPath);
   run.reportedBytes = 0;
   return part;
@@ -79,7 +83,7 @@ async function closePart(run: GzipRun, part: GzipPart, options: PartWriterOption
 async function writeAll(run: GzipRun, options: PartWriterOptions): Promise<void> {
   const splitter = new CsvRowSplitter(pieceBytesFor(options.fileSizeBytes));
   for await (const piece of csvPieces(options.input, splitter)) {
-    const part = run.part ?? (run.part = openPart(run, options.dir, splitter.header ?? Buffer.alloc(0)));
+    const part = run.part ?? (run.part = openPart(run, options, splitter.header ?? Buffer.alloc(0)));
     await part.write(piece.buffers);
     part.rows += piece.rows;
     options.onProgress?.({ rows: piece.rows, bytes: part.bytes - run.reportedBytes, files: 0 });
@@ -88,7 +92,7 @@ async function writeAll(run: GzipRun, options: PartWriterOptions): Promise<void>
   }
   if (splitter.header === undefined) throw missingHeader();
   // A source without rows still yields one part holding the header, so loaders see the columns.
-  const last = run.part ?? (run.files.length === 0 ? openPart(run, options.dir, splitter.header) : undefined);
+  const last = run.part ?? (run.files.length === 0 ? openPart(run, options, splitter.header) : undefined);
   if (last) await closePart(run, last, options);
 }
 

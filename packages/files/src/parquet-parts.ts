@@ -23,6 +23,8 @@ class TempCsv {
   readonly path: string;
   rows = 0;
   bytes = 0;
+  /** Set when a quoted field in this part may hold a newline (see ReadCsvOptions.parallel). */
+  quotedNewlines = false;
   private readonly file: WriteStream;
   private readonly done: Promise<void>;
 
@@ -71,7 +73,7 @@ async function convertPart(db: DuckDBConnection, tmp: TempCsv, columns: EncodeCo
   const finalPath = join(dir, name);
   const partialPath = `${finalPath}.partial`;
   created.add(partialPath, finalPath);
-  const select = duckdbReadCsvSql([tmp.path], columns);
+  const select = duckdbReadCsvSql([tmp.path], columns, { parallel: !tmp.quotedNewlines });
   const sql = `COPY (${select}) TO ${quoteDuckdbString(partialPath)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`;
   let rows: number;
   try {
@@ -133,6 +135,7 @@ async function writeAll(run: ParquetRun): Promise<void> {
     const tmp = run.tmp ?? (run.tmp = openTemp(run, splitter.header ?? Buffer.alloc(0)));
     await tmp.write(piece.buffers, piece.bytes, piece.rows);
     options.onProgress?.({ rows: piece.rows, bytes: 0, files: 0 });
+    if (piece.quotedNewlines > 0) tmp.quotedNewlines = true;
     if (tmp.bytes >= target()) await rollPart(run, tmp);
   }
   if (splitter.header === undefined) throw missingHeader();

@@ -20,12 +20,18 @@ export function registerSecrets(values: readonly string[]): void {
 const MASK = '***';
 /** `scheme://user:pass@` → `scheme://user:***@`. */
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/]*):([^\s@/]+)@/gi;
-/** `Password=…;` `AccountKey=…` `SharedAccessSignature=…` and the SAS `sig=…` query parameter. */
-const CONNECTION_STRING_FIELDS = /\b(Password|Pwd|AccountKey|SharedAccessSignature|sig)=("[^"]*"|'[^']*'|\{[^}]*\}|[^;&\s"']*)/gi;
+/** `Password=…;` `AccountKey=…;` `SharedAccessSignature=…;` (a SAS token contains `&`, so up to `;`). */
+const CONNECTION_STRING_FIELDS =
+  /\b(Password|Pwd|AccountKey|SharedAccessSignature)=("[^"]*"|'[^']*'|\{[^}]*\}|[^;\s"']*)/gi;
+/** The signature of a SAS URL or token: `sig=…` up to the next parameter. */
+const SAS_SIGNATURE = /\b(sig)=([^&;\s"']*)/gi;
 
 /** Masks registered secrets, URL credentials and connection-string secrets in free text. */
 export function maskSecretsInText(text: string): string {
   let out = text;
   for (const secret of ordered) if (out.includes(secret)) out = out.split(secret).join(MASK);
-  return out.replace(URL_CREDENTIALS, `$1$2:${MASK}@`).replace(CONNECTION_STRING_FIELDS, `$1=${MASK}`);
+  return out
+    .replace(URL_CREDENTIALS, `$1$2:${MASK}@`)
+    .replace(CONNECTION_STRING_FIELDS, `$1=${MASK}`)
+    .replace(SAS_SIGNATURE, `$1=${MASK}`);
 }

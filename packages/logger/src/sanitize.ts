@@ -1,7 +1,8 @@
 import { maskSecretsInText } from './mask-text.js';
 
 /** Keys whose values never reach a log line. Kept in step with SECRET_KEY_PATTERN in @dxa/config. */
-export const SECRET_KEY_PATTERN = /pass(word)?|secret|token|key$|authorization|connection_?string|credential/i;
+export const SECRET_KEY_PATTERN =
+  /pass(word)?|secret|token|key$|authorization|connection_?string|credential/i;
 /** Whole structures that may carry credentials or row data. */
 const MASKED_KEYS = new Set(['headers', 'payload']);
 
@@ -16,7 +17,9 @@ export function isMaskedKey(key: string): boolean {
 function sanitizeString(value: string): string {
   const { stringLength } = LOG_LIMITS;
   // Mask before cutting, so a cut never leaves half a secret behind.
-  const masked = maskSecretsInText(value.length > stringLength + 1024 ? value.slice(0, stringLength + 1024) : value);
+  const masked = maskSecretsInText(
+    value.length > stringLength + 1024 ? value.slice(0, stringLength + 1024) : value,
+  );
   if (value.length <= stringLength && masked.length <= stringLength) return masked;
   return `${masked.slice(0, stringLength)}…[truncated, ${value.length} chars]`;
 }
@@ -28,7 +31,11 @@ function sanitizeError(error: Error): Record<string, unknown> {
   return out;
 }
 
-function sanitizeEntries(entries: [string, unknown][], depth: number, seen: WeakSet<object>): Record<string, unknown> {
+function sanitizeEntries(
+  entries: [string, unknown][],
+  depth: number,
+  seen: WeakSet<object>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of entries) {
     const masked = isMaskedKey(key) && value !== undefined && value !== null && typeof value !== 'boolean';
@@ -48,9 +55,13 @@ function sanitizeObject(value: object, depth: number, seen: WeakSet<object>): un
   if (Array.isArray(value) || value instanceof Set) {
     const items = [...(value as Iterable<unknown>)];
     out = items.slice(0, LOG_LIMITS.arrayItems).map((item) => sanitizeValue(item, depth + 1, seen));
-    if (items.length > LOG_LIMITS.arrayItems) (out as unknown[]).push(`…[${items.length - LOG_LIMITS.arrayItems} more items]`);
+    if (items.length > LOG_LIMITS.arrayItems)
+      (out as unknown[]).push(`…[${items.length - LOG_LIMITS.arrayItems} more items]`);
   } else {
-    const entries = value instanceof Map ? [...value.entries()].map(([k, v]): [string, unknown] => [String(k), v]) : Object.entries(value);
+    const entries =
+      value instanceof Map
+        ? [...value.entries()].map(([k, v]): [string, unknown] => [String(k), v])
+        : Object.entries(value);
     out = sanitizeEntries(entries, depth, seen);
   }
   seen.delete(value);

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { CancelBus } from './api.js';
+import { closeRedis } from './redis.js';
 
 /** Pub/sub on `<prefix>:cancel`: the gateway publishes job ids, every worker hears them. */
 export function createCancelBus(publisher: Redis, subscriberFactory: () => Redis, prefix: string): CancelBus {
@@ -22,12 +23,7 @@ export function createCancelBus(publisher: Redis, subscriberFactory: () => Redis
       }
       return async () => {
         subscriber.off('message', onMessage);
-        try {
-          await subscriber.unsubscribe(channel);
-          await subscriber.quit();
-        } catch {
-          subscriber.disconnect(); // already broken: just drop the socket
-        }
+        await closeRedis(subscriber);
       };
     },
   };

@@ -16,8 +16,14 @@ const log = createLogger('queue');
 
 // Queue and QueueEvents re-emit connection errors; an EventEmitter without an 'error' listener
 // would crash the process, so errors are logged here (without the connection URL).
+// While Redis is down the same error repeats on every reconnect attempt: log it once.
 function errorLogger(name: string): (err: Error) => void {
-  return (err) => log.warn('queue connection error', { queue: name, error: err.message });
+  let last = '';
+  return (err) => {
+    if (err.message === last) return;
+    last = err.message;
+    log.warn('queue connection error', { queue: name, error: err.message });
+  };
 }
 
 export function createQueue(affinity: string, options: QueueOptions): Queue<QueueJobData> {
@@ -28,9 +34,10 @@ export function createQueue(affinity: string, options: QueueOptions): Queue<Queu
 }
 
 /** One QueueEvents per queue (it holds a blocking connection); share it between listeners. */
-export function createQueueEvents(affinity: string, options: QueueOptions): QueueEvents {
+export function createQueueEvents(affinity: string, options: QueueOptions & { lastEventId?: string }): QueueEvents {
   const name = queueNameFor(affinity);
-  const events = new QueueEvents(name, { connection: options.connection, prefix: options.prefix });
+  const { connection, prefix, lastEventId } = options;
+  const events = new QueueEvents(name, { connection, prefix, ...(lastEventId ? { lastEventId } : {}) });
   events.on('error', errorLogger(name));
   return events;
 }

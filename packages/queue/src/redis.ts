@@ -1,4 +1,5 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis } from 'ioredis';
+import type { RedisOptions as BullRedisOptions } from 'bullmq';
 import { createLogger } from '@dxa/logger';
 
 export type RedisRole = 'producer' | 'worker' | 'subscriber';
@@ -15,8 +16,16 @@ function reconnectDelay(times: number): number {
  * instead of hanging; workers and subscribers wait for Redis to come back (BullMQ requires
  * `maxRetriesPerRequest: null` on blocking connections).
  */
-export function redisOptionsFor(role: RedisRole): RedisOptions {
-  const common: RedisOptions = { connectTimeout: 5_000, retryStrategy: reconnectDelay };
+export type RoleRedisOptions = {
+  connectTimeout: number;
+  retryStrategy: (times: number) => number;
+  maxRetriesPerRequest: number | null;
+  enableOfflineQueue?: boolean;
+};
+
+/** Options that fit both ioredis and BullMQ's connection option types. */
+export function redisOptionsFor(role: RedisRole): RoleRedisOptions {
+  const common = { connectTimeout: 5_000, retryStrategy: reconnectDelay };
   if (role === 'producer') return { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1 };
   return { ...common, maxRetriesPerRequest: null };
 }
@@ -32,7 +41,7 @@ export function describeRedisUrl(url: string): string {
 }
 
 /** BullMQ connection options (BullMQ creates and owns the client), e.g. for QueueEvents. */
-export function bullmqConnectionOptions(url: string, role: RedisRole): RedisOptions & { url: string } {
+export function bullmqConnectionOptions(url: string, role: RedisRole): BullRedisOptions & RoleRedisOptions & { url: string } {
   return { url, ...redisOptionsFor(role) };
 }
 
@@ -84,3 +93,16 @@ export async function waitForRedis(client: Redis, timeoutMs: number): Promise<vo
 }
 
 export type { Redis };
+
+/** QUIT when connected (pending replies arrive first), else just drop the socket. */
+export async function closeRedis(client: Redis): Promise<void> {
+  if (client.status === 'ready') {
+    try {
+      await client.quit();
+      return;
+    } catch {
+      // fall through: the connection broke while closing
+    }
+  }
+  client.disconnect();
+}

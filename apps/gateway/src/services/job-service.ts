@@ -39,6 +39,15 @@ export function createJobService(deps: JobServiceDeps): JobService {
     return found;
   }
 
+  /** Best effort: the enqueue may have landed after its timeout, so remove the BullMQ job too. */
+  async function undoSubmit(rec: JobRecord): Promise<void> {
+    await store.remove(rec.id).catch((err: unknown) =>
+      deps.logger.error('could not remove the record of a job that failed to enqueue', { job: rec.id, error: String(err) }),
+    );
+    const removeJob = queues.queueFor(rec.spec.affinity).then((q) => q.remove(rec.id));
+    await withRedisTimeout(removeJob, 'undo enqueue', 1_000).catch(() => undefined);
+  }
+
   async function submit(body: unknown): Promise<SubmitResult> {
     const spec = parseJobSpec(body);
     checkConnections(spec, deps.connections, await registry.live());
@@ -54,9 +63,7 @@ export function createJobService(deps: JobServiceDeps): JobService {
     try {
       await withRedisTimeout(queues.queueFor(spec.affinity).then((q) => enqueueJob(q, rec)), 'enqueue');
     } catch (err) {
-      await store.remove(rec.id).catch((cleanupErr: unknown) =>
-        deps.logger.error('could not remove the record of a job that failed to enqueue', { job: rec.id, error: String(cleanupErr) }),
-      );
+      await undoSubmit(rec);
       throw err;
     }
     deps.logger.info('job queued', { job: rec.id, type: spec.type, affinity: spec.affinity });

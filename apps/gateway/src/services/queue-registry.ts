@@ -20,7 +20,7 @@ export type QueueRegistry = {
 
 export type QueueRegistryDeps = { redis: Redis; prefix: string; registry: WorkerRegistry; labels: readonly string[] };
 
-const WAITING_STATES = ['waiting', 'paused', 'prioritized', 'delayed', 'waiting-children'] as const;
+const WAITING_STATES = ['waiting', 'prioritized', 'delayed', 'waiting-children'] as const;
 
 export function createQueueRegistry(deps: QueueRegistryDeps): QueueRegistry {
   const queues = new Map<string, Queue<QueueJobData>>();

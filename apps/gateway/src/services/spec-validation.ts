@@ -41,7 +41,7 @@ export function parseJobSpec(body: unknown): JobSpec {
     ]);
   }
   if (!isJobType(type)) {
-    const shown = typeof type === 'string' ? `"${type.slice(0, 100)}"` : JSON.stringify(type)?.slice(0, 100) ?? String(type);
+    const shown = typeof type === 'string' ? `"${type.slice(0, 100)}"` : (JSON.stringify(type) ?? typeof type).slice(0, 100);
     throw new AppError('UNKNOWN_JOB_TYPE', `unknown job type ${shown}; valid types: ${JOB_TYPES.join(', ')}`, [
       { path: 'type', message: `must be one of ${JOB_TYPES.join(', ')}` },
     ]);

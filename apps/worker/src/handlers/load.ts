@@ -6,12 +6,23 @@ export const load: Handler<'load'> = async (ctx) => {
   const { spec } = ctx;
   ctx.step('find-extract');
   const from = await ctx.getJob(spec.from_job);
-  if (!from) throw new TerminalError('INVALID_JOB', `from_job ${spec.from_job} does not exist (or its record has expired)`);
+  if (!from)
+    throw new TerminalError(
+      'INVALID_JOB',
+      `from_job ${spec.from_job} does not exist (or its record has expired)`,
+    );
   if (from.state !== 'completed') {
-    throw new TerminalError('INVALID_JOB', `from_job ${spec.from_job} is ${from.state}; a load needs a completed extract or migrate job`);
+    throw new TerminalError(
+      'INVALID_JOB',
+      `from_job ${spec.from_job} is ${from.state}; a load needs a completed extract or migrate job`,
+    );
   }
   const extracted = from.result?.extract;
-  if (!extracted) throw new TerminalError('INVALID_JOB', `from_job ${spec.from_job} is a ${from.spec.type} job with no staged files`);
+  if (!extracted)
+    throw new TerminalError(
+      'INVALID_JOB',
+      `from_job ${spec.from_job} is a ${from.spec.type} job with no staged files`,
+    );
   const result = await runLoad(ctx, {
     stageName: extracted.stage.connection,
     manifestPath: extracted.manifest,

@@ -12,11 +12,17 @@ async function refuseExistingTarget(ctx: JobContext<'migrate'>): Promise<void> {
   const { target } = ctx.spec;
   if (target.mode !== 'create') return;
   ctx.step('check-target');
-  const exists = await ctx.connectors.destination(target.connection).tableExists(target.table, { signal: ctx.signal });
+  const exists = await ctx.connectors
+    .destination(target.connection)
+    .tableExists(target.table, { signal: ctx.signal });
   if (exists) {
-    throw new TerminalError('TARGET_EXISTS', `target table ${target.table} already exists and mode is "create"; use "replace", "append" or "truncate"`, {
-      step: 'check-target',
-    });
+    throw new TerminalError(
+      'TARGET_EXISTS',
+      `target table ${target.table} already exists and mode is "create"; use "replace", "append" or "truncate"`,
+      {
+        step: 'check-target',
+      },
+    );
   }
 }
 

@@ -1,7 +1,13 @@
 import { mkdir, rm } from 'node:fs/promises';
 import type { Column, StageConnector } from '@dxa/connectors';
 import type { ExtractResult, FileFormat, SourceRef, StagedFile } from '@dxa/contracts';
-import { buildManifest, writeCsvGzipParts, writeParquetParts, type EncodeColumn, type WrittenFile } from '@dxa/files';
+import {
+  buildManifest,
+  writeCsvGzipParts,
+  writeParquetParts,
+  type EncodeColumn,
+  type WrittenFile,
+} from '@dxa/files';
 import type { ServiceContext } from '../handlers/types.js';
 import { manifestPathFor, stagePrefixFor, workDirFor } from './stage-paths.js';
 
@@ -17,11 +23,21 @@ export type ExtractPlan = {
 const MB = 1024 * 1024;
 
 function encodeColumn(c: Column): EncodeColumn {
-  return { name: c.name, type: c.type, ...(c.precision === undefined ? {} : { precision: c.precision }), ...(c.scale === undefined ? {} : { scale: c.scale }) };
+  return {
+    name: c.name,
+    type: c.type,
+    ...(c.precision === undefined ? {} : { precision: c.precision }),
+    ...(c.scale === undefined ? {} : { scale: c.scale }),
+  };
 }
 
 /** Moves the finished parts into the stage, in order; the manifest is written after all of them. */
-async function stageParts(ctx: ServiceContext, stage: StageConnector, prefix: string, files: WrittenFile[]): Promise<StagedFile[]> {
+async function stageParts(
+  ctx: ServiceContext,
+  stage: StageConnector,
+  prefix: string,
+  files: WrittenFile[],
+): Promise<StagedFile[]> {
   const staged: StagedFile[] = [];
   for (const file of files) {
     const relPath = `${prefix}${file.name}`;
@@ -32,7 +48,12 @@ async function stageParts(ctx: ServiceContext, stage: StageConnector, prefix: st
 }
 
 /** Streams the source through the part writer into the local work folder. */
-async function writeParts(ctx: ServiceContext, plan: ExtractPlan, columns: Column[], workDir: string): Promise<WrittenFile[]> {
+async function writeParts(
+  ctx: ServiceContext,
+  plan: ExtractPlan,
+  columns: Column[],
+  workDir: string,
+): Promise<WrittenFile[]> {
   const source = ctx.connectors.source(plan.source.connection);
   const input = await source.extractCsv(plan.source, columns, { signal: ctx.signal });
   const writer = plan.format === 'csv' ? writeCsvGzipParts : writeParquetParts;
@@ -72,7 +93,12 @@ export async function runExtract(ctx: ServiceContext, plan: ExtractPlan): Promis
     ctx.step('stage');
     const staged = await stageParts(ctx, stage, prefix, files);
     const manifestPath = manifestPathFor(prefix);
-    const manifest = buildManifest({ jobId: ctx.jobId, format: plan.format, columns: description.columns, files });
+    const manifest = buildManifest({
+      jobId: ctx.jobId,
+      format: plan.format,
+      columns: description.columns,
+      files,
+    });
     await stage.putText(manifestPath, JSON.stringify(manifest, null, 2), run);
     const rows = files.reduce((sum, f) => sum + f.rows, 0);
     ctx.progress.set({ rows, files: files.length, bytes: files.reduce((sum, f) => sum + f.bytes, 0) });

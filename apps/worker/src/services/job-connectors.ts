@@ -1,5 +1,12 @@
 import type { DxaConfig } from '@dxa/config';
-import { createDestination, createSource, createStage, type DestinationConnector, type SourceConnector, type StageConnector } from '@dxa/connectors';
+import {
+  createDestination,
+  createSource,
+  createStage,
+  type DestinationConnector,
+  type SourceConnector,
+  type StageConnector,
+} from '@dxa/connectors';
 import type { Logger } from '@dxa/logger';
 
 /** The connectors one job uses, opened on first use and closed together when the job ends. */
@@ -30,7 +37,8 @@ export function openJobConnectors(config: DxaConfig, logger: Logger): JobConnect
       open.clear();
       const results = await Promise.allSettled(all.map(([, c]) => c.close()));
       results.forEach((r, i) => {
-        if (r.status === 'rejected') logger.warn('closing a connector failed', { connector: all[i]?.[0], error: String(r.reason) });
+        if (r.status === 'rejected')
+          logger.warn('closing a connector failed', { connector: all[i]?.[0], error: String(r.reason) });
       });
     },
   };

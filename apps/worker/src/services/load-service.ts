@@ -15,8 +15,22 @@ export type LoadPlan = {
 };
 
 const LOGICAL_TYPES = new Set<string>([
-  'boolean', 'int16', 'int32', 'int64', 'float32', 'float64', 'decimal', 'text', 'binary',
-  'date', 'time', 'timestamp', 'timestamptz', 'interval', 'uuid', 'json',
+  'boolean',
+  'int16',
+  'int32',
+  'int64',
+  'float32',
+  'float64',
+  'decimal',
+  'text',
+  'binary',
+  'date',
+  'time',
+  'timestamp',
+  'timestamptz',
+  'interval',
+  'uuid',
+  'json',
 ] satisfies LogicalType[]);
 
 function isLogicalType(type: string): type is LogicalType {
@@ -28,21 +42,32 @@ function folderOf(relPath: string): string {
   return slash === -1 ? '' : relPath.slice(0, slash + 1);
 }
 
-async function readManifest(ctx: ServiceContext, stage: StageConnector, manifestPath: string): Promise<Manifest> {
+async function readManifest(
+  ctx: ServiceContext,
+  stage: StageConnector,
+  manifestPath: string,
+): Promise<Manifest> {
   const text = await stage.getText(manifestPath, { signal: ctx.signal });
   if (text === undefined) {
-    throw new TerminalError('STAGE_ERROR', `manifest ${stage.describe(manifestPath)} does not exist; was the extract job's stage cleaned?`);
+    throw new TerminalError(
+      'STAGE_ERROR',
+      `manifest ${stage.describe(manifestPath)} does not exist; was the extract job's stage cleaned?`,
+    );
   }
   try {
     return parseManifest(text);
   } catch (err) {
-    throw new TerminalError('INTEGRITY_ERROR', `manifest ${stage.describe(manifestPath)} is not valid: ${coerceError(err).message}`);
+    throw new TerminalError(
+      'INTEGRITY_ERROR',
+      `manifest ${stage.describe(manifestPath)} is not valid: ${coerceError(err).message}`,
+    );
   }
 }
 
 function columnsOf(manifest: Manifest): Column[] {
   return manifest.columns.map((c) => {
-    if (!isLogicalType(c.type)) throw new TerminalError('INTEGRITY_ERROR', `manifest column ${c.name} has unknown type ${c.type}`);
+    if (!isLogicalType(c.type))
+      throw new TerminalError('INTEGRITY_ERROR', `manifest column ${c.name} has unknown type ${c.type}`);
     return {
       name: c.name,
       sourceType: c.source_type,
@@ -64,16 +89,27 @@ async function stagedSha256(ctx: ServiceContext, stage: StageConnector, relPath:
 }
 
 /** Every staged part must match its manifest entry before anything is loaded. */
-async function verifyParts(ctx: ServiceContext, stage: StageConnector, manifest: Manifest, folder: string): Promise<LoadFile[]> {
+async function verifyParts(
+  ctx: ServiceContext,
+  stage: StageConnector,
+  manifest: Manifest,
+  folder: string,
+): Promise<LoadFile[]> {
   const files: LoadFile[] = [];
   for (const entry of manifest.files) {
     const relPath = `${folder}${entry.name}`;
     const actual = await stagedSha256(ctx, stage, relPath).catch((err: unknown) => {
       if (ctx.signal.aborted) throw err;
-      throw new TerminalError('INTEGRITY_ERROR', `staged file ${stage.describe(relPath)} cannot be read: ${coerceError(err).message}`);
+      throw new TerminalError(
+        'INTEGRITY_ERROR',
+        `staged file ${stage.describe(relPath)} cannot be read: ${coerceError(err).message}`,
+      );
     });
     if (actual !== entry.sha256) {
-      throw new TerminalError('INTEGRITY_ERROR', `staged file ${stage.describe(relPath)} does not match its manifest (sha256 ${actual}, expected ${entry.sha256})`);
+      throw new TerminalError(
+        'INTEGRITY_ERROR',
+        `staged file ${stage.describe(relPath)} does not match its manifest (sha256 ${actual}, expected ${entry.sha256})`,
+      );
     }
     files.push({ relPath, localPath: stage.localPath(relPath), rows: entry.rows });
   }
@@ -90,7 +126,14 @@ export async function runLoad(ctx: ServiceContext, plan: LoadPlan): Promise<Load
   ctx.step('verify');
   const files = await verifyParts(ctx, stage, manifest, folderOf(plan.manifestPath));
   ctx.step('load');
-  const request = { table: plan.table, mode: plan.mode, columns: columnsOf(manifest), format: manifest.format, files, jobId: ctx.jobId };
+  const request = {
+    table: plan.table,
+    mode: plan.mode,
+    columns: columnsOf(manifest),
+    format: manifest.format,
+    files,
+    jobId: ctx.jobId,
+  };
   const { rows } = await destination.load(request, stage, { signal: ctx.signal });
   ctx.progress.set({ rows, files: files.length, bytes: manifest.files.reduce((sum, f) => sum + f.bytes, 0) });
   await ctx.progress.endPhase();

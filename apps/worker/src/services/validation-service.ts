@@ -23,7 +23,9 @@ export async function runCountCheck(ctx: ServiceContext, check: CountCheck): Pro
   await ctx.progress.endPhase();
   await ctx.saveResult({ validation });
   if (validation.status === 'failed') {
-    throw new TerminalError('VALIDATION_FAILED', countMismatchMessage(check.table, validation), { step: 'validate' });
+    throw new TerminalError('VALIDATION_FAILED', countMismatchMessage(check.table, validation), {
+      step: 'validate',
+    });
   }
   return validation;
 }

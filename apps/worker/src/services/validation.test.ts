@@ -8,8 +8,17 @@ describe('buildValidation', () => {
     expect(ValidationResult.parse(result)).toEqual(result);
     expect(result.status).toBe('passed');
     expect(result.count).toEqual({ status: 'passed', source_rows: 10, target_rows: 10 });
-    expect(result.schema).toEqual({ status: 'skipped', differences: [], reason: 'not available in this version' });
-    expect(result.rows).toMatchObject({ status: 'skipped', source_rows: 10, target_rows: 10, truncated: false });
+    expect(result.schema).toEqual({
+      status: 'skipped',
+      differences: [],
+      reason: 'not available in this version',
+    });
+    expect(result.rows).toMatchObject({
+      status: 'skipped',
+      source_rows: 10,
+      target_rows: 10,
+      truncated: false,
+    });
     expect(result.metrics).toBeUndefined();
   });
 
@@ -17,6 +26,8 @@ describe('buildValidation', () => {
     const result = buildValidation(['count'], 10, 7);
     expect(result.status).toBe('failed');
     expect(result.count?.status).toBe('failed');
-    expect(countMismatchMessage('t', result)).toBe('validation failed for t: source has 10 rows, target has 7');
+    expect(countMismatchMessage('t', result)).toBe(
+      'validation failed for t: source has 10 rows, target has 7',
+    );
   });
 });

@@ -6,7 +6,11 @@ const NOT_AVAILABLE = 'not available in this version';
  * The validation result from the row counts. Count is always checked; other requested levels are
  * reported as skipped rather than silently passed.
  */
-export function buildValidation(levels: readonly ValidationLevel[], sourceRows: number, targetRows: number): ValidationResult {
+export function buildValidation(
+  levels: readonly ValidationLevel[],
+  sourceRows: number,
+  targetRows: number,
+): ValidationResult {
   const countStatus = sourceRows === targetRows ? 'passed' : 'failed';
   const result: ValidationResult = {
     status: countStatus,
@@ -15,7 +19,8 @@ export function buildValidation(levels: readonly ValidationLevel[], sourceRows: 
   const skipped = { status: 'skipped' as const, differences: [], reason: NOT_AVAILABLE };
   if (levels.includes('schema')) result.schema = skipped;
   if (levels.includes('metrics')) result.metrics = skipped;
-  if (levels.includes('rows')) result.rows = { ...skipped, source_rows: sourceRows, target_rows: targetRows, truncated: false };
+  if (levels.includes('rows'))
+    result.rows = { ...skipped, source_rows: sourceRows, target_rows: targetRows, truncated: false };
   return result;
 }
 

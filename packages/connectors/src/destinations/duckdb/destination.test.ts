@@ -32,7 +32,9 @@ afterEach(async () => {
 describe.each(['parquet', 'csv'] as const)('DuckDB load from %s parts', (format) => {
   it('creates the table with NOT NULL where declared and round-trips the values', async () => {
     const files = await stageParts(fx, format);
-    expect(await dest.load(request('sales.orders', 'create', format, files), fx.stage, ctx)).toEqual({ rows: 3 });
+    expect(await dest.load(request('sales.orders', 'create', format, files), fx.stage, ctx)).toEqual({
+      rows: 3,
+    });
     expect(await query(fx.dbFile, roundTripSql('sales.orders'))).toEqual(EXPECTED_ROWS);
     const nullable = await query(
       fx.dbFile,
@@ -57,9 +59,11 @@ describe.each(['parquet', 'csv'] as const)('DuckDB load from %s parts', (format)
 
 describe('DuckDB load modes', () => {
   it('refuses mode "create" when the table exists and leaves it as it was', async () => {
-    await withDb(fx.dbFile, (run) => run("CREATE TABLE orders (x INTEGER); INSERT INTO orders VALUES (42)"));
+    await withDb(fx.dbFile, (run) => run('CREATE TABLE orders (x INTEGER); INSERT INTO orders VALUES (42)'));
     const files = await stageParts(fx, 'parquet');
-    await expect(dest.load(request('ORDERS', 'create', 'parquet', files), fx.stage, ctx)).rejects.toMatchObject({
+    await expect(
+      dest.load(request('ORDERS', 'create', 'parquet', files), fx.stage, ctx),
+    ).rejects.toMatchObject({
       name: 'TerminalError',
       code: 'TARGET_EXISTS',
     });
@@ -67,9 +71,11 @@ describe('DuckDB load modes', () => {
   });
 
   it('replaces an existing table, definition included, and leaves no scratch table', async () => {
-    await withDb(fx.dbFile, (run) => run("CREATE TABLE orders (x INTEGER); INSERT INTO orders VALUES (42)"));
+    await withDb(fx.dbFile, (run) => run('CREATE TABLE orders (x INTEGER); INSERT INTO orders VALUES (42)'));
     const files = await stageParts(fx, 'parquet');
-    expect(await dest.load(request('orders', 'replace', 'parquet', files), fx.stage, ctx)).toEqual({ rows: 3 });
+    expect(await dest.load(request('orders', 'replace', 'parquet', files), fx.stage, ctx)).toEqual({
+      rows: 3,
+    });
     expect(await query(fx.dbFile, roundTripSql('orders'))).toEqual(EXPECTED_ROWS);
     expect(await scratchTables(fx.dbFile)).toEqual([]);
   });
@@ -89,7 +95,9 @@ describe('DuckDB load modes', () => {
            INSERT INTO orders (id) SELECT range FROM range(100, 105)`),
     );
     const files = await stageParts(fx, 'parquet');
-    expect(await dest.load(request('orders', 'truncate', 'parquet', files), fx.stage, ctx)).toEqual({ rows: 3 });
+    expect(await dest.load(request('orders', 'truncate', 'parquet', files), fx.stage, ctx)).toEqual({
+      rows: 3,
+    });
     expect(await query(fx.dbFile, 'SELECT id, note FROM orders ORDER BY id')).toEqual([
       [1, 'kept'],
       [2, 'kept'],
@@ -110,13 +118,20 @@ describe('DuckDB load modes', () => {
   });
 
   it('refuses files a non-local stage cannot hand over as local paths', async () => {
-    const remote: StageConnector = { ...fx.stage, kind: 's3', localPath: () => undefined, describe: (p) => `s3://bucket/${p}` };
+    const remote: StageConnector = {
+      ...fx.stage,
+      kind: 's3',
+      localPath: () => undefined,
+      describe: (p) => `s3://bucket/${p}`,
+    };
     const files = [{ relPath: 'run1/part-00001.parquet', localPath: undefined, rows: 1 }];
-    await expect(dest.load(request('orders', 'create', 'parquet', files), remote, ctx)).rejects.toMatchObject({
-      name: 'TerminalError',
-      code: 'LOAD_ERROR',
-      message: expect.stringContaining('s3://bucket/run1/part-00001.parquet') as unknown,
-    });
+    await expect(dest.load(request('orders', 'create', 'parquet', files), remote, ctx)).rejects.toMatchObject(
+      {
+        name: 'TerminalError',
+        code: 'LOAD_ERROR',
+        message: expect.stringContaining('s3://bucket/run1/part-00001.parquet') as unknown,
+      },
+    );
     expect(existsSync(fx.dbFile)).toBe(false);
   });
 });
@@ -129,13 +144,18 @@ describe('DuckDB destination lookups', () => {
   });
 
   it('finds tables case-insensitively, in a schema, and only there', async () => {
-    await withDb(fx.dbFile, (run) => run('CREATE SCHEMA s; CREATE TABLE s."Orders" (x INTEGER); INSERT INTO s."Orders" VALUES (1), (2)'));
+    await withDb(fx.dbFile, (run) =>
+      run('CREATE SCHEMA s; CREATE TABLE s."Orders" (x INTEGER); INSERT INTO s."Orders" VALUES (1), (2)'),
+    );
     expect(await dest.tableExists('s.orders', ctx)).toBe(true);
     expect(await dest.tableExists('"S"."ORDERS"', ctx)).toBe(true);
     expect(await dest.tableExists('orders', ctx)).toBe(false);
     expect(await dest.tableExists('other.orders', ctx)).toBe(false);
     expect(await dest.count('s.Orders', ctx)).toBe(2);
-    await expect(dest.count('missing', ctx)).rejects.toMatchObject({ name: 'TerminalError', code: 'LOAD_ERROR' });
+    await expect(dest.count('missing', ctx)).rejects.toMatchObject({
+      name: 'TerminalError',
+      code: 'LOAD_ERROR',
+    });
   });
 
   it('check creates and opens the database file', async () => {
@@ -144,6 +164,8 @@ describe('DuckDB destination lookups', () => {
   });
 
   it('rejects a table name that is not an identifier', async () => {
-    await expect(dest.tableExists('orders; DROP TABLE x', ctx)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(dest.tableExists('orders; DROP TABLE x', ctx)).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
   });
 });

@@ -24,8 +24,8 @@ async function fileExists(file: string): Promise<boolean> {
   );
 }
 
-function localPaths(request: LoadRequest, stage: StageConnector): string[] {
-  return request.files.map((f) => {
+function planLoad(request: LoadRequest, stage: StageConnector): LoadPlan {
+  const paths = request.files.map((f) => {
     const local = f.localPath ?? stage.localPath(f.relPath);
     if (local === undefined) {
       throw new TerminalError(
@@ -35,18 +35,39 @@ function localPaths(request: LoadRequest, stage: StageConnector): string[] {
     }
     return local;
   });
+  return {
+    target: parseTableName(request.table),
+    label: request.table,
+    mode: request.mode,
+    columns: request.columns,
+    format: request.format,
+    paths,
+    expectedRows: request.files.reduce((sum, f) => sum + f.rows, 0),
+    jobId: request.jobId,
+  };
 }
 
-export function createDuckdbDestination(conn: DuckdbTarget, logger: Logger, options: DuckdbDestinationOptions = {}): DestinationConnector {
+export function createDuckdbDestination(
+  conn: DuckdbTarget,
+  logger: Logger,
+  options: DuckdbDestinationOptions = {},
+): DestinationConnector {
   const file = path.resolve(conn.path);
   const log = logger.child({ connector: 'duckdb' });
   const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
 
-  const session = <T>(ctx: RunContext, readOnly: boolean, action: string, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> =>
-    withDuckdb(file, { lockTimeoutMs, readOnly, signal: ctx.signal, logger: log }, fn).catch((err: unknown) => {
-      // Whatever broke after an abort (usually the interrupted statement) is the abort.
-      throw ctx.signal.aborted ? abortError(ctx.signal) : wrapDuckdbError(err, action);
-    });
+  const session = <T>(
+    ctx: RunContext,
+    readOnly: boolean,
+    action: string,
+    fn: (c: DuckDBConnection) => Promise<T>,
+  ): Promise<T> =>
+    withDuckdb(file, { lockTimeoutMs, readOnly, signal: ctx.signal, logger: log }, fn).catch(
+      (err: unknown) => {
+        // Whatever broke after an abort (usually the interrupted statement) is the abort.
+        throw ctx.signal.aborted ? abortError(ctx.signal) : wrapDuckdbError(err, action);
+      },
+    );
 
   return {
     kind: 'duckdb',
@@ -60,12 +81,18 @@ export function createDuckdbDestination(conn: DuckdbTarget, logger: Logger, opti
     async tableExists(table, ctx) {
       const name = parseTableName(table);
       if (!(await fileExists(file))) return false;
-      return session(ctx, true, `looking up ${table} in DuckDB`, (c) => tableExistsIn(executor(c, ctx.signal), name));
+      return session(ctx, true, `looking up ${table} in DuckDB`, (c) =>
+        tableExistsIn(executor(c, ctx.signal), name),
+      );
     },
 
     async count(table, ctx) {
       const name = parseTableName(table);
-      if (!(await fileExists(file))) throw new TerminalError('LOAD_ERROR', `table ${table} does not exist: the DuckDB database has not been created`);
+      if (!(await fileExists(file)))
+        throw new TerminalError(
+          'LOAD_ERROR',
+          `table ${table} does not exist: the DuckDB database has not been created`,
+        );
       const value = await session(ctx, true, `counting the rows of ${table} in DuckDB`, async (c) => {
         const { firstValue } = await executor(c, ctx.signal)(`SELECT count(*) FROM ${qualified(name)}`);
         return firstValue;
@@ -74,18 +101,16 @@ export function createDuckdbDestination(conn: DuckdbTarget, logger: Logger, opti
     },
 
     async load(request, stage, ctx) {
-      const plan: LoadPlan = {
-        target: parseTableName(request.table),
-        label: request.table,
+      const plan = planLoad(request, stage);
+      log.info('duckdb load starting', {
+        table: request.table,
         mode: request.mode,
-        columns: request.columns,
         format: request.format,
-        paths: localPaths(request, stage),
-        expectedRows: request.files.reduce((sum, f) => sum + f.rows, 0),
-        jobId: request.jobId,
-      };
-      log.info('duckdb load starting', { table: request.table, mode: request.mode, format: request.format, files: plan.paths.length });
-      const rows = await session(ctx, false, `loading ${request.table} into DuckDB`, (c) => runLoad(c, plan, ctx.signal));
+        files: plan.paths.length,
+      });
+      const rows = await session(ctx, false, `loading ${request.table} into DuckDB`, (c) =>
+        runLoad(c, plan, ctx.signal),
+      );
       log.info('duckdb load committed', { table: request.table, mode: request.mode, rows });
       return { rows };
     },

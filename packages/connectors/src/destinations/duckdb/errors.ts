@@ -12,6 +12,8 @@ const TERMINAL_PREFIXES = [
   'Not implemented Error',
   'Out of Range Error',
 ];
+// IO errors that mean a staged file is damaged rather than momentarily unreadable.
+const CORRUPT_INPUT = /not a GZIP stream|corrupt|magic bytes|truncated/i;
 
 /**
  * Keeps the first line only: DuckDB's CSV errors go on to quote the offending line, and row data
@@ -25,11 +27,17 @@ function summary(message: string): string {
 /** Wraps a driver error once, naming the action and table; errors already classified pass through. */
 export function wrapDuckdbError(thrown: unknown, action: string): Error {
   const err = coerceError(thrown);
-  if (err instanceof TerminalError || err instanceof TransientError || err instanceof CancelledError || err instanceof HandBackError) {
+  if (
+    err instanceof TerminalError ||
+    err instanceof TransientError ||
+    err instanceof CancelledError ||
+    err instanceof HandBackError
+  ) {
     return err;
   }
   const message = `${action} failed: ${summary(err.message)}`;
   if (isLockError(err)) return new TransientError('LOAD_ERROR', message);
-  if (TERMINAL_PREFIXES.some((p) => err.message.startsWith(p))) return new TerminalError('LOAD_ERROR', message);
+  if (TERMINAL_PREFIXES.some((p) => err.message.startsWith(p)) || CORRUPT_INPUT.test(summary(err.message)))
+    return new TerminalError('LOAD_ERROR', message);
   return new TransientError('LOAD_ERROR', message);
 }

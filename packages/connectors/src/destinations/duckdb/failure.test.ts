@@ -1,12 +1,22 @@
 import { execFileSync } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DestinationConnector, LoadFile } from '../../core/types.js';
 import { createDuckdbDestination } from './destination.js';
-import { COLUMNS, ctx, logger, makeFixture, query, request, scratchTables, stageParts, withDb, type Fixture } from './test-support.js';
+import {
+  COLUMNS,
+  ctx,
+  logger,
+  makeFixture,
+  query,
+  request,
+  scratchTables,
+  stageParts,
+  withDb,
+  type Fixture,
+} from './test-support.js';
 
 let fx: Fixture;
 let dest: DestinationConnector;
@@ -25,12 +35,27 @@ afterEach(async () => {
   await fx.cleanup();
 });
 
+function drainedOrClosed(writer: WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      writer.off('drain', done);
+      writer.off('close', done);
+      resolve();
+    };
+    writer.on('drain', done);
+    writer.on('close', done);
+  });
+}
+
 /** A good first part followed by a second "part" that is garbage. */
 async function goodThenGarbage(format: 'parquet' | 'csv'): Promise<LoadFile[]> {
   const files = await stageParts(fx, format);
   const second = files[1];
   if (!second) throw new Error('expected two parts');
-  await writeFile(fx.stage.localPath(second.relPath) ?? '', format === 'csv' ? 'id,name\n1,2,3,4\n' : 'this is not parquet');
+  await writeFile(
+    fx.stage.localPath(second.relPath) ?? '',
+    format === 'csv' ? 'id,name\n1,2,3,4\n' : 'this is not parquet',
+  );
   return files;
 }
 
@@ -56,7 +81,9 @@ describe('DuckDB load failures leave the previous table as it was', () => {
 
   it('create from a corrupt part leaves no table behind', async () => {
     const files = await goodThenGarbage('parquet');
-    await expect(dest.load(request('sales.fresh', 'create', 'parquet', files), fx.stage, ctx)).rejects.toMatchObject({ code: 'LOAD_ERROR' });
+    await expect(
+      dest.load(request('sales.fresh', 'create', 'parquet', files), fx.stage, ctx),
+    ).rejects.toMatchObject({ code: 'LOAD_ERROR' });
     expect(await dest.tableExists('sales.fresh', ctx)).toBe(false);
   });
 
@@ -64,12 +91,21 @@ describe('DuckDB load failures leave the previous table as it was', () => {
     const rel = 'run1/part-00001.csv.gz';
     const file = fx.stage.localPath(rel) ?? '';
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file.replace(/\.gz$/, ''), 'id,name,amount,flag,data,ts,Day Of\nnot-a-number-secret-row,x,,,,,\n');
-    execFileSync('gzip', [file.replace(/\.gz$/, '')]);
-    const error = await dest.load(request('orders', 'truncate', 'csv', [{ relPath: rel, localPath: undefined, rows: 1 }]), fx.stage, ctx).then(
-      () => undefined,
-      (err: unknown) => err as Error,
+    await writeFile(
+      file.replace(/\.gz$/, ''),
+      'id,name,amount,flag,data,ts,Day Of\nnot-a-number-secret-row,x,,,,,\n',
     );
+    execFileSync('gzip', [file.replace(/\.gz$/, '')]);
+    const error = await dest
+      .load(
+        request('orders', 'truncate', 'csv', [{ relPath: rel, localPath: undefined, rows: 1 }]),
+        fx.stage,
+        ctx,
+      )
+      .then(
+        () => undefined,
+        (err: unknown) => err as Error,
+      );
     expect(error).toMatchObject({ name: 'TerminalError', code: 'LOAD_ERROR' });
     expect(error?.message).toContain('orders');
     expect(error?.message).not.toContain('\n');
@@ -79,7 +115,9 @@ describe('DuckDB load failures leave the previous table as it was', () => {
   it('a row count that disagrees with the manifest is an integrity error', async () => {
     const before = await query(fx.dbFile, SNAPSHOT);
     const files = (await stageParts(fx, 'parquet')).map((f) => ({ ...f, rows: f.rows + 1 }));
-    await expect(dest.load(request('orders', 'replace', 'parquet', files), fx.stage, ctx)).rejects.toMatchObject({
+    await expect(
+      dest.load(request('orders', 'replace', 'parquet', files), fx.stage, ctx),
+    ).rejects.toMatchObject({
       name: 'TerminalError',
       code: 'INTEGRITY_ERROR',
     });
@@ -101,17 +139,22 @@ describe('aborting a DuckDB load', () => {
     let written = 0;
     const pump = async () => {
       writer.write(`${COLUMNS.map((c) => `"${c.name}"`).join(',')}\n`);
-      while (!writer.destroyed && !writer.closed) {
-        const chunk = Array.from({ length: 1000 }, (_, i) => `${written + i},n,1.00,t,\\x00,2024-01-01 00:00:00,2024-01-01\n`).join('');
+      while (!writer.destroyed) {
+        const chunk = Array.from(
+          { length: 1000 },
+          (_, i) => `${written + i},n,1.00,t,\\x00,2024-01-01 00:00:00,2024-01-01\n`,
+        ).join('');
         written += 1000;
         // Abort once DuckDB is demonstrably consuming the part.
         if (written === 200_000) controller.abort();
-        if (!writer.write(chunk)) await Promise.race([once(writer, 'drain'), once(writer, 'close')]);
+        if (!writer.write(chunk)) await drainedOrClosed(writer);
       }
     };
     const pumping = pump();
     const files = [{ relPath: 'run1/part-00001.csv', localPath: undefined, rows: 1 }];
-    await expect(dest.load(request('orders', 'truncate', 'csv', files), fx.stage, { signal: controller.signal })).rejects.toMatchObject({
+    await expect(
+      dest.load(request('orders', 'truncate', 'csv', files), fx.stage, { signal: controller.signal }),
+    ).rejects.toMatchObject({
       name: 'CancelledError',
       code: 'CANCELLED',
     });
@@ -124,7 +167,11 @@ describe('aborting a DuckDB load', () => {
   it('does not start once aborted', async () => {
     const files = await stageParts(fx, 'parquet');
     const reason = new Error('worker shutting down');
-    await expect(dest.load(request('orders', 'replace', 'parquet', files), fx.stage, { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    await expect(
+      dest.load(request('orders', 'replace', 'parquet', files), fx.stage, {
+        signal: AbortSignal.abort(reason),
+      }),
+    ).rejects.toBe(reason);
     expect(await query(fx.dbFile, 'SELECT count(*) FROM orders')).toEqual([[2n]]);
   });
 });

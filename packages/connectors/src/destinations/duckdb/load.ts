@@ -4,7 +4,16 @@ import { TerminalError } from '@dxa/errors';
 import { quoteDuckdbIdent } from '@dxa/files';
 import type { Column } from '../../core/types.js';
 import { abortError } from './session.js';
-import { createSchemaSql, createTableSql, insertSql, qualified, readFilesSql, scratchName, tableLookupSql, type TableName } from './sql.js';
+import {
+  createSchemaSql,
+  createTableSql,
+  insertSql,
+  qualified,
+  readFilesSql,
+  scratchName,
+  tableLookupSql,
+  type TableName,
+} from './sql.js';
 
 export type LoadPlan = {
   target: TableName;
@@ -37,7 +46,9 @@ export async function tableExistsIn(exec: Exec, name: TableName): Promise<boolea
 
 async function insertFiles(exec: Exec, into: TableName, plan: LoadPlan): Promise<number> {
   if (plan.paths.length === 0) return 0;
-  const { rowsChanged } = await exec(insertSql(into, plan.columns, readFilesSql(plan.format, plan.paths, plan.columns)));
+  const { rowsChanged } = await exec(
+    insertSql(into, plan.columns, readFilesSql(plan.format, plan.paths, plan.columns)),
+  );
   if (rowsChanged !== plan.expectedRows) {
     throw new TerminalError(
       'INTEGRITY_ERROR',
@@ -63,7 +74,11 @@ async function loadInTransaction(exec: Exec, plan: LoadPlan): Promise<number> {
   const exists = await tableExistsIn(exec, plan.target);
   switch (plan.mode) {
     case 'create':
-      if (exists) throw new TerminalError('TARGET_EXISTS', `table ${plan.label} already exists and the mode is "create"`);
+      if (exists)
+        throw new TerminalError(
+          'TARGET_EXISTS',
+          `table ${plan.label} already exists and the mode is "create"`,
+        );
       await exec(createTableSql(plan.target, plan.columns));
       return insertFiles(exec, plan.target, plan);
     case 'replace':

@@ -5,7 +5,16 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDuckdbDestination } from './destination.js';
-import { ctx, logger, makeFixture, query, request, stageParts, withDb, type Fixture } from './test-support.js';
+import {
+  ctx,
+  logger,
+  makeFixture,
+  query,
+  request,
+  stageParts,
+  withDb,
+  type Fixture,
+} from './test-support.js';
 
 // Another process holding the database file open, as a second worker loading into it would.
 const HOLDER = `
@@ -40,7 +49,7 @@ async function holdFile(file: string, holdMs: number, events: string[]): Promise
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   holder = child;
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const held = new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`holder exited early with ${code}`)));
     lines.on('line', (line) => {
@@ -63,7 +72,9 @@ describe('DuckDB file lock held by another process', () => {
     expect(result).toEqual({ rows: 3 });
     // The load could only finish after the holder let go of the file.
     expect(events).toEqual(['held', 'load started', 'released', 'load finished']);
-    expect(await query(fx.dbFile, 'SELECT (SELECT count(*) FROM orders), (SELECT count(*) FROM holder_was_here)')).toEqual([[3n, 0n]]);
+    expect(
+      await query(fx.dbFile, 'SELECT (SELECT count(*) FROM orders), (SELECT count(*) FROM holder_was_here)'),
+    ).toEqual([[3n, 0n]]);
   });
 
   it('gives up with a transient error when the file stays locked', async () => {
@@ -71,7 +82,9 @@ describe('DuckDB file lock held by another process', () => {
     await withDb(fx.dbFile, (run) => run('CREATE TABLE orders (x INTEGER); INSERT INTO orders VALUES (7)'));
     await holdFile(fx.dbFile, 3000, []);
     const dest = createDuckdbDestination({ type: 'duckdb', path: fx.dbFile }, logger, { lockTimeoutMs: 300 });
-    await expect(dest.load(request('orders', 'replace', 'parquet', files), fx.stage, ctx)).rejects.toMatchObject({
+    await expect(
+      dest.load(request('orders', 'replace', 'parquet', files), fx.stage, ctx),
+    ).rejects.toMatchObject({
       name: 'TransientError',
       code: 'LOAD_ERROR',
       message: expect.stringContaining('locked by another process') as unknown,
@@ -86,7 +99,9 @@ describe('DuckDB file lock held by another process', () => {
     await holdFile(fx.dbFile, 3000, events);
     const controller = new AbortController();
     const dest = createDuckdbDestination({ type: 'duckdb', path: fx.dbFile }, logger);
-    const loading = dest.load(request('orders', 'create', 'parquet', files), fx.stage, { signal: controller.signal });
+    const loading = dest.load(request('orders', 'create', 'parquet', files), fx.stage, {
+      signal: controller.signal,
+    });
     controller.abort();
     await expect(loading).rejects.toMatchObject({ name: 'CancelledError' });
     events.push('load cancelled');
@@ -100,9 +115,16 @@ describe('DuckDB operations in one process', () => {
     const files = await stageParts(fx, 'parquet');
     const dest = createDuckdbDestination({ type: 'duckdb', path: fx.dbFile }, logger);
     const results = await Promise.all(
-      ['a', 'b', 'c', 'd'].map((t, i) => dest.load(request(`t_${t}`, 'create', 'parquet', files, `job-${i}`), fx.stage, ctx)),
+      ['a', 'b', 'c', 'd'].map((t, i) =>
+        dest.load(request(`t_${t}`, 'create', 'parquet', files, `job-${i}`), fx.stage, ctx),
+      ),
     );
     expect(results).toEqual([{ rows: 3 }, { rows: 3 }, { rows: 3 }, { rows: 3 }]);
-    expect(await query(fx.dbFile, "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 't\\_%' ESCAPE '\\'")).toEqual([[4n]]);
+    expect(
+      await query(
+        fx.dbFile,
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 't\\_%' ESCAPE '\\'",
+      ),
+    ).toEqual([[4n]]);
   });
 });

@@ -50,9 +50,13 @@ async function openWithRetry(file: string, options: SessionOptions): Promise<Duc
       if (!isLockError(err)) throw err;
       const wait = backoffMs(attempt);
       if (Date.now() + wait > deadline) {
-        throw new TransientError('LOAD_ERROR', `DuckDB file ${file} is locked by another process; gave up after ${options.lockTimeoutMs} ms`, {
-          cause: err,
-        });
+        throw new TransientError(
+          'LOAD_ERROR',
+          `DuckDB file ${file} is locked by another process; gave up after ${options.lockTimeoutMs} ms`,
+          {
+            cause: err,
+          },
+        );
       }
       options.logger.debug('duckdb file locked, retrying', { file, attempt, wait_ms: wait });
       await sleep(wait, undefined, { signal: options.signal }).catch(() => undefined);
@@ -60,7 +64,11 @@ async function openWithRetry(file: string, options: SessionOptions): Promise<Duc
   }
 }
 
-async function runSession<T>(file: string, options: SessionOptions, fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+async function runSession<T>(
+  file: string,
+  options: SessionOptions,
+  fn: (conn: DuckDBConnection) => Promise<T>,
+): Promise<T> {
   if (!options.readOnly) await mkdir(path.dirname(file), { recursive: true });
   const instance = await openWithRetry(file, options);
   let connection: DuckDBConnection | undefined;
@@ -97,7 +105,11 @@ async function waitTurn(previous: Promise<unknown>, signal: AbortSignal): Promis
  * Opens the database file for one operation and closes it right after, so that several worker
  * processes can take turns writing to the same file.
  */
-export async function withDuckdb<T>(file: string, options: SessionOptions, fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+export async function withDuckdb<T>(
+  file: string,
+  options: SessionOptions,
+  fn: (conn: DuckDBConnection) => Promise<T>,
+): Promise<T> {
   const previous = inProcessQueues.get(file) ?? Promise.resolve();
   // An abort while queued gives up the turn at once; the next in line still waits for `previous`.
   const current = waitTurn(previous, options.signal).then(() => runSession(file, options, fn));

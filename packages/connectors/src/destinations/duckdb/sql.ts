@@ -18,7 +18,8 @@ export function parseTableName(name: string): TableName {
     throw new TerminalError('VALIDATION_FAILED', `"${name}" is not a valid table name`);
   }
   const table = parts.pop();
-  if (table === undefined || parts.length > 2) throw new TerminalError('VALIDATION_FAILED', `"${name}" is not a valid table name`);
+  if (table === undefined || parts.length > 2)
+    throw new TerminalError('VALIDATION_FAILED', `"${name}" is not a valid table name`);
   return { schema: parts, table };
 }
 
@@ -32,11 +33,15 @@ export function scratchName(name: TableName, jobId: string): TableName {
 }
 
 export function createSchemaSql(name: TableName): string | undefined {
-  return name.schema.length === 0 ? undefined : `CREATE SCHEMA IF NOT EXISTS ${name.schema.map(quoteDuckdbIdent).join('.')}`;
+  return name.schema.length === 0
+    ? undefined
+    : `CREATE SCHEMA IF NOT EXISTS ${name.schema.map(quoteDuckdbIdent).join('.')}`;
 }
 
 export function createTableSql(name: TableName, columns: Column[]): string {
-  const defs = columns.map((c) => `${quoteDuckdbIdent(c.name)} ${duckdbColumnType(c)}${c.nullable ? '' : ' NOT NULL'}`);
+  const defs = columns.map(
+    (c) => `${quoteDuckdbIdent(c.name)} ${duckdbColumnType(c)}${c.nullable ? '' : ' NOT NULL'}`,
+  );
   return `CREATE TABLE ${qualified(name)} (${defs.join(', ')})`;
 }
 
@@ -65,7 +70,9 @@ export function readFilesSql(format: FileFormat, paths: string[], columns: Colum
   if (format === 'csv') return duckdbReadCsvSql(paths, columns);
   const fileList = `[${paths.map(quoteDuckdbString).join(', ')}]`;
   // Columns are picked by name; the explicit CAST fails loudly where a part disagrees with the DDL.
-  const select = columns.map((c) => `CAST(${quoteDuckdbIdent(c.name)} AS ${duckdbColumnType(c)}) AS ${quoteDuckdbIdent(c.name)}`);
+  const select = columns.map(
+    (c) => `CAST(${quoteDuckdbIdent(c.name)} AS ${duckdbColumnType(c)}) AS ${quoteDuckdbIdent(c.name)}`,
+  );
   return `SELECT ${select.join(', ')} FROM read_parquet(${fileList})`;
 }
 

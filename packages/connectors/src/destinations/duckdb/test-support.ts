@@ -45,12 +45,17 @@ const INTERCHANGE_CSV = `SELECT id, name, amount::VARCHAR AS amount,
   '\\x' || lower(hex(data)) AS data, ts::VARCHAR AS ts, "Day Of"::VARCHAR AS "Day Of"
 FROM (${TYPED_ROWS})`;
 
-export async function withMemoryDb<T>(fn: (run: (sql: string) => Promise<unknown[][]>) => Promise<T>): Promise<T> {
+export async function withMemoryDb<T>(
+  fn: (run: (sql: string) => Promise<unknown[][]>) => Promise<T>,
+): Promise<T> {
   return withDb(':memory:', fn);
 }
 
 /** Opens a database file for a test query; closed right after so the destination can open it. */
-export async function withDb<T>(file: string, fn: (run: (sql: string) => Promise<unknown[][]>) => Promise<T>): Promise<T> {
+export async function withDb<T>(
+  file: string,
+  fn: (run: (sql: string) => Promise<unknown[][]>) => Promise<T>,
+): Promise<T> {
   const instance = await DuckDBInstance.create(file);
   const conn = await instance.connect();
   try {
@@ -70,7 +75,9 @@ export async function writePart(file: string, format: 'parquet' | 'csv', where: 
   await mkdir(path.dirname(file), { recursive: true });
   const source = format === 'parquet' ? TYPED_ROWS : INTERCHANGE_CSV;
   const options = format === 'parquet' ? '(FORMAT parquet)' : '(FORMAT csv, HEADER, COMPRESSION gzip)';
-  await withMemoryDb((run) => run(`COPY (SELECT * FROM (${source}) WHERE ${where}) TO ${quoteDuckdbString(file)} ${options}`));
+  await withMemoryDb((run) =>
+    run(`COPY (SELECT * FROM (${source}) WHERE ${where}) TO ${quoteDuckdbString(file)} ${options}`),
+  );
 }
 
 export type Fixture = { dir: string; dbFile: string; stage: StageConnector; cleanup: () => Promise<void> };
@@ -78,11 +85,20 @@ export type Fixture = { dir: string; dbFile: string; stage: StageConnector; clea
 export async function makeFixture(): Promise<Fixture> {
   const dir = await mkdtemp(path.join(tmpdir(), 'dxa-duckdb-'));
   const stage = createLocalStage({ type: 'local', path: path.join(dir, 'stage') }, logger);
-  return { dir, dbFile: path.join(dir, 'warehouse.duckdb'), stage, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    dbFile: path.join(dir, 'warehouse.duckdb'),
+    stage,
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
 }
 
 /** Stages the three test rows as two parts (ids 1-2 and id 3) and returns them as load files. */
-export async function stageParts(fx: Fixture, format: 'parquet' | 'csv', prefix = 'run1'): Promise<LoadFile[]> {
+export async function stageParts(
+  fx: Fixture,
+  format: 'parquet' | 'csv',
+  prefix = 'run1',
+): Promise<LoadFile[]> {
   const ext = format === 'parquet' ? 'parquet' : 'csv.gz';
   const parts = [
     { relPath: `${prefix}/part-00001.${ext}`, where: 'id <= 2', rows: 2 },
@@ -92,7 +108,13 @@ export async function stageParts(fx: Fixture, format: 'parquet' | 'csv', prefix 
   return parts.map((p) => ({ relPath: p.relPath, localPath: undefined, rows: p.rows }));
 }
 
-export function request(table: string, mode: LoadRequest['mode'], format: 'parquet' | 'csv', files: LoadFile[], jobId = 'job-1'): LoadRequest {
+export function request(
+  table: string,
+  mode: LoadRequest['mode'],
+  format: 'parquet' | 'csv',
+  files: LoadFile[],
+  jobId = 'job-1',
+): LoadRequest {
   return { table, mode, columns: COLUMNS, format, files, jobId };
 }
 

@@ -1,7 +1,9 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
-import { TMP_SUFFIX } from './paths.js';
+
+/** Suffix of files being written; they are not staged objects until renamed. */
+export const TMP_SUFFIX = '.tmp';
 
 /** Copies across filesystems: write `<dest>.tmp`, fsync, then rename into place. */
 export async function copyDurably(from: string, to: string, signal: AbortSignal): Promise<void> {

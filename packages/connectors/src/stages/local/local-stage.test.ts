@@ -47,7 +47,9 @@ describe('local stage', () => {
     expect(staged).toEqual({ path: 'run1/orders/part-00001.csv.gz', bytes: 6 });
     expect(existsSync(src)).toBe(false);
     expect(await readFile(path.join(root, 'run1/orders/part-00001.csv.gz'), 'utf8')).toBe('abcdef');
-    expect(stage.localPath('run1/orders/part-00001.csv.gz')).toBe(path.join(root, 'run1/orders/part-00001.csv.gz'));
+    expect(stage.localPath('run1/orders/part-00001.csv.gz')).toBe(
+      path.join(root, 'run1/orders/part-00001.csv.gz'),
+    );
   });
 
   it('moves a file in from another filesystem (/dev/shm when present)', async () => {
@@ -56,7 +58,10 @@ describe('local stage', () => {
     try {
       const src = path.join(srcDir, 'part-00001.parquet');
       await writeFile(src, Buffer.alloc(70_000, 7));
-      expect(await stage.put(src, 'run1/part-00001.parquet', ctx)).toEqual({ path: 'run1/part-00001.parquet', bytes: 70_000 });
+      expect(await stage.put(src, 'run1/part-00001.parquet', ctx)).toEqual({
+        path: 'run1/part-00001.parquet',
+        bytes: 70_000,
+      });
       expect(existsSync(src)).toBe(false);
       expect(await readdir(path.join(root, 'run1'))).toEqual(['part-00001.parquet']);
     } finally {
@@ -82,7 +87,10 @@ describe('local stage', () => {
   it('streams an object and fails clearly on a missing one', async () => {
     await stage.putText('r/data.csv', 'id\n1\n', ctx);
     expect(await text(await stage.read('r/data.csv', ctx))).toBe('id\n1\n');
-    await expect(stage.read('r/missing.csv', ctx)).rejects.toMatchObject({ name: 'TerminalError', code: 'STAGE_ERROR' });
+    await expect(stage.read('r/missing.csv', ctx)).rejects.toMatchObject({
+      name: 'TerminalError',
+      code: 'STAGE_ERROR',
+    });
   });
 
   it('lists by string prefix, sorted, without temporary files', async () => {
@@ -94,7 +102,11 @@ describe('local stage', () => {
       { path: 'run1/a/part-1', bytes: 1 },
       { path: 'run1/b/part-2', bytes: 2 },
     ]);
-    expect((await stage.list('run1', ctx)).map((o) => o.path)).toEqual(['run1/a/part-1', 'run1/b/part-2', 'run10/part-1']);
+    expect((await stage.list('run1', ctx)).map((o) => o.path)).toEqual([
+      'run1/a/part-1',
+      'run1/b/part-2',
+      'run10/part-1',
+    ]);
     expect(await stage.list('nothing/', ctx)).toEqual([]);
   });
 

@@ -1,11 +1,12 @@
-import { access, constants, mkdir, open, readFile, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
+import { access, constants, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { LocalStage } from '@dxa/config';
 import { CancelledError, TerminalError, TransientError } from '@dxa/errors';
 import type { Logger } from '@dxa/logger';
-import type { RunContext, StageConnector, StagedObject } from '../../core/types.js';
+import type { RunContext, StageConnector } from '../../core/types.js';
 import { copyDurably, writeAtomically } from './durable-fs.js';
-import { TMP_SUFFIX, prefixFolder, resolveFile, toRelPath, walkFiles, walkFoldersBottomUp } from './paths.js';
+import { listObjects, removeObjects } from './listing.js';
+import { resolveFile, toRelPath } from './paths.js';
 
 function throwIfAborted(ctx: RunContext): void {
   if (!ctx.signal.aborted) return;
@@ -17,26 +18,30 @@ function errnoCode(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException | undefined)?.code;
 }
 
+/** Renames the file into the stage, or copies it when the stage is on another filesystem. */
+async function moveIn(root: string, localFile: string, dest: string, signal: AbortSignal): Promise<number> {
+  const expected = (await stat(localFile)).size;
+  await mkdir(path.dirname(dest), { recursive: true });
+  try {
+    await rename(localFile, dest);
+  } catch (err) {
+    if (errnoCode(err) !== 'EXDEV') throw err;
+    await copyDurably(localFile, dest, signal);
+    await unlink(localFile);
+  }
+  const actual = (await stat(dest)).size;
+  if (actual !== expected) {
+    throw new TransientError(
+      'STAGE_ERROR',
+      `staged ${toRelPath(root, dest)} has ${actual} bytes, expected ${expected}`,
+    );
+  }
+  return actual;
+}
+
 export function createLocalStage(conn: LocalStage, logger: Logger): StageConnector {
   const root = path.resolve(conn.path);
   const log = logger.child({ connector: 'local-stage' });
-
-  async function moveIn(localFile: string, dest: string, ctx: RunContext): Promise<number> {
-    const expected = (await stat(localFile)).size;
-    await mkdir(path.dirname(dest), { recursive: true });
-    try {
-      await rename(localFile, dest);
-    } catch (err) {
-      if (errnoCode(err) !== 'EXDEV') throw err;
-      await copyDurably(localFile, dest, ctx.signal);
-      await unlink(localFile);
-    }
-    const actual = (await stat(dest)).size;
-    if (actual !== expected) {
-      throw new TransientError('STAGE_ERROR', `staged ${toRelPath(root, dest)} has ${actual} bytes, expected ${expected}`);
-    }
-    return actual;
-  }
 
   return {
     kind: 'local',
@@ -50,7 +55,7 @@ export function createLocalStage(conn: LocalStage, logger: Logger): StageConnect
     async put(localFile, relPath, ctx) {
       throwIfAborted(ctx);
       const dest = resolveFile(root, relPath);
-      const bytes = await moveIn(localFile, dest, ctx);
+      const bytes = await moveIn(root, localFile, dest, ctx.signal);
       log.debug('staged file', { path: toRelPath(root, dest), bytes });
       return { path: toRelPath(root, dest), bytes };
     },
@@ -78,7 +83,8 @@ export function createLocalStage(conn: LocalStage, logger: Logger): StageConnect
       const file = resolveFile(root, relPath);
       // Opening first makes a missing file fail here rather than as a later stream error.
       const handle = await open(file, 'r').catch((err: unknown) => {
-        if (errnoCode(err) === 'ENOENT') throw new TerminalError('STAGE_ERROR', `staged file ${relPath} does not exist`);
+        if (errnoCode(err) === 'ENOENT')
+          throw new TerminalError('STAGE_ERROR', `staged file ${relPath} does not exist`);
         throw err;
       });
       return handle.createReadStream({ signal: ctx.signal });
@@ -86,26 +92,12 @@ export function createLocalStage(conn: LocalStage, logger: Logger): StageConnect
 
     async list(prefix, ctx) {
       throwIfAborted(ctx);
-      const found: StagedObject[] = [];
-      for await (const full of walkFiles(prefixFolder(root, prefix))) {
-        const rel = toRelPath(root, full);
-        if (!rel.startsWith(prefix) || rel.endsWith(TMP_SUFFIX)) continue;
-        found.push({ path: rel, bytes: (await stat(full)).size });
-      }
-      return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      return listObjects(root, prefix);
     },
 
     async remove(prefix, ctx) {
       throwIfAborted(ctx);
-      const folder = prefixFolder(root, prefix);
-      const under = (full: string) => toRelPath(root, full).startsWith(prefix);
-      for await (const full of walkFiles(folder)) {
-        if (under(full)) await rm(full, { force: true });
-      }
-      // Folders emptied by the removal go too; the stage root stays.
-      for await (const dir of walkFoldersBottomUp(folder)) {
-        if (dir !== root && `${toRelPath(root, dir)}/`.startsWith(prefix)) await rmdir(dir).catch(() => undefined);
-      }
+      await removeObjects(root, prefix);
     },
 
     localPath: (relPath) => resolveFile(root, relPath),

@@ -1,10 +1,5 @@
-import type { Dirent } from 'node:fs';
-import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { TerminalError } from '@dxa/errors';
-
-/** Suffix of files being written; they are not staged objects until renamed. */
-export const TMP_SUFFIX = '.tmp';
 
 /**
  * Resolves a stage-relative path under `root`, refusing absolute paths, `..` segments and
@@ -13,7 +8,12 @@ export const TMP_SUFFIX = '.tmp';
 export function resolveUnder(root: string, relPath: string): string {
   const fail = (why: string) => new TerminalError('STAGE_ERROR', `stage path "${relPath}" ${why}`);
   if (relPath.includes('\0')) throw fail('contains NUL');
-  if (path.isAbsolute(relPath) || relPath.startsWith('/') || relPath.startsWith('\\') || /^[A-Za-z]:/.test(relPath)) {
+  if (
+    path.isAbsolute(relPath) ||
+    relPath.startsWith('/') ||
+    relPath.startsWith('\\') ||
+    /^[A-Za-z]:/.test(relPath)
+  ) {
     throw fail('must be relative');
   }
   if (relPath.split(/[\\/]/).includes('..')) throw fail('must not contain ".."');
@@ -32,33 +32,6 @@ export function resolveFile(root: string, relPath: string): string {
 /** Stage-relative path with `/` separators. */
 export function toRelPath(root: string, full: string): string {
   return path.relative(root, full).split(path.sep).join('/');
-}
-
-async function entries(dir: string): Promise<Dirent[]> {
-  try {
-    return await readdir(dir, { withFileTypes: true });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
-    throw err;
-  }
-}
-
-/** Every folder from `dir` down, children before parents, as absolute paths. */
-export async function* walkFoldersBottomUp(dir: string): AsyncGenerator<string> {
-  const list = await entries(dir);
-  for (const entry of list) {
-    if (entry.isDirectory()) yield* walkFoldersBottomUp(path.join(dir, entry.name));
-  }
-  yield dir;
-}
-
-/** Every file below `dir`, depth first, as absolute paths. */
-export async function* walkFiles(dir: string): AsyncGenerator<string> {
-  for (const entry of await entries(dir)) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) yield* walkFiles(full);
-    else if (entry.isFile()) yield full;
-  }
 }
 
 /**

@@ -1,0 +1,119 @@
+import pg from 'pg';
+import type { PoolClient } from 'pg';
+import type { Readable } from 'node:stream';
+import type { PostgresConnection } from '@dxa/config';
+import type { SourceRef } from '@dxa/contracts';
+import { CancelledError } from '@dxa/errors';
+import type { Logger } from '@dxa/logger';
+import type { Column, RunContext, SourceConnector, SourceDescription } from '../../core/types.js';
+import { asSubquery, describeQuery, describeTable, quoteIdent, resolveTable } from './catalog.js';
+import { poolConfig } from './config.js';
+import { startCopy } from './copy-stream.js';
+import { wrapPgError } from './errors.js';
+import { BEGIN_READ_ONLY, cancelBackend } from './session.js';
+
+const CSV_OPTIONS = 'WITH (FORMAT csv, HEADER true)';
+
+function label(ref: SourceRef): string {
+  return ref.table ?? 'query';
+}
+
+function whereClause(ref: SourceRef): string {
+  return ref.where === undefined ? '' : ` WHERE (\n${ref.where}\n)`;
+}
+
+/** The SELECT a table or query source reads, with the table name resolved in this snapshot. */
+async function selectSql(client: PoolClient, ref: SourceRef, columns: Column[] | undefined): Promise<string> {
+  if (ref.table === undefined) return asSubquery(ref.query ?? '');
+  const table = await resolveTable(client, ref.table);
+  const list = columns ? columns.map((c) => quoteIdent(c.name)).join(', ') : '*';
+  return `(SELECT ${list} FROM ${table.quoted}${whereClause(ref)})`;
+}
+
+/**
+ * PostgreSQL source: catalog-based describe, `COPY … TO STDOUT (FORMAT csv)` extraction in a
+ * read-only REPEATABLE READ snapshot, counts with the same filters.
+ */
+export function createPostgresSource(conn: PostgresConnection, logger: Logger): SourceConnector {
+  const config = poolConfig(conn);
+  const pool = new pg.Pool(config);
+  const log = logger.child({ connector: 'postgresql', host: conn.host, database: conn.database });
+  // Idle clients can fail (server restart); the pool drops them, we only log.
+  pool.on('error', (err) => log.warn('idle PostgreSQL connection failed', { error: err.message }));
+  const active = new Set<Readable>();
+  const cleanups = new Set<Promise<void>>();
+  const wrap = (thrown: unknown, what: string, signal?: AbortSignal) =>
+    wrapPgError(thrown, { step: 'extract', what, password: conn.password, ...(signal ? { signal } : {}) });
+
+  /** Runs `fn` on a pooled client in a read-only transaction; aborting cancels the statement. */
+  async function readOnly<T>(what: string, ctx: RunContext, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+    let client: PoolClient | undefined;
+    const onAbort = () => {
+      const pid = (client as unknown as { processID?: unknown } | undefined)?.processID;
+      if (typeof pid === 'number') void cancelBackend(config, pid);
+    };
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    let failed = false;
+    try {
+      ctx.signal.throwIfAborted();
+      client = await pool.connect();
+      await client.query(BEGIN_READ_ONLY);
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (thrown) {
+      failed = true;
+      throw wrap(thrown, what, ctx.signal);
+    } finally {
+      ctx.signal.removeEventListener('abort', onAbort);
+      client?.release(failed ? true : undefined);
+    }
+  }
+
+  return {
+    kind: 'postgresql',
+
+    async check(ctx) {
+      await readOnly('check connection', ctx, (client) => client.query('SELECT 1'));
+    },
+
+    describe(ref, ctx): Promise<SourceDescription> {
+      return readOnly(`describe ${label(ref)}`, ctx, (client) =>
+        ref.table !== undefined ? describeTable(client, { ...ref, table: ref.table }) : describeQuery(client, ref.query ?? ''),
+      );
+    },
+
+    async count(ref, ctx) {
+      const rows = await readOnly(`count ${label(ref)}`, ctx, async (client) => {
+        const from = await selectSql(client, ref, undefined);
+        return (await client.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${from} AS q`)).rows[0]?.n;
+      });
+      return Number(rows ?? 0);
+    },
+
+    async extractCsv(ref, columns, ctx) {
+      const what = `extract ${label(ref)}`;
+      const stream = await startCopy({
+        pool,
+        config,
+        statement: async (client) => `COPY ${await selectSql(client, ref, ref.table === undefined ? undefined : columns)} TO STDOUT ${CSV_OPTIONS}`,
+        signal: ctx.signal,
+        logger: log,
+        wrap: (thrown) => wrap(thrown, what, ctx.signal),
+        track: (cleanup) => {
+          cleanups.add(cleanup);
+          void cleanup.finally(() => cleanups.delete(cleanup));
+        },
+      });
+      active.add(stream);
+      stream.once('close', () => active.delete(stream));
+      return stream;
+    },
+
+    async close() {
+      for (const stream of active) stream.destroy(new CancelledError('the PostgreSQL source was closed', { step: 'extract' }));
+      await Promise.all([...cleanups]);
+      await pool.end();
+    },
+  };
+}

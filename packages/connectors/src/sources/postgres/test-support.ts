@@ -1,0 +1,103 @@
+// Test helper: a throw-away database per test file on the local PostgreSQL (not exported).
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { PostgresConnection } from '@dxa/config';
+
+export type TestDatabase = {
+  name: string;
+  /** Connection settings for the source under test; application_name identifies its backends. */
+  conn: PostgresConnection;
+  /** Admin client connected to the test database. */
+  sql: pg.Client;
+  drop(): Promise<void>;
+};
+
+const ADMIN = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' };
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `dxa_t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client(ADMIN);
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const sql = new pg.Client({ ...ADMIN, database: name, application_name: `${name}_admin` });
+  await sql.connect();
+  const conn: PostgresConnection = {
+    type: 'postgresql',
+    host: '127.0.0.1',
+    port: 5432,
+    database: name,
+    username: 'postgres',
+    sslmode: 'disable',
+    extra_options: { application_name: name },
+  };
+  return {
+    name,
+    conn,
+    sql,
+    async drop() {
+      await sql.end();
+      const dropper = new pg.Client(ADMIN);
+      await dropper.connect();
+      try {
+        await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await dropper.end();
+      }
+    },
+  };
+}
+
+/** Backends of the source under test (by application_name) that are running a statement. */
+export async function activeBackends(db: TestDatabase): Promise<{ pid: number; query: string }[]> {
+  const { rows } = await db.sql.query<{ pid: number; query: string }>(
+    `SELECT pid, query FROM pg_stat_activity WHERE application_name = $1 AND state <> 'idle'`,
+    [db.name],
+  );
+  return rows;
+}
+
+/** Polls until `check` returns true or the deadline passes; returns the last result. */
+export async function eventually(check: () => Promise<boolean>, deadlineMs = 10_000): Promise<boolean> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > until) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Reference CSV parser (RFC 4180 with `""`): rows of fields, null for an unquoted empty field. */
+export function parseCsv(text: string): (string | null)[][] {
+  const rows: (string | null)[][] = [];
+  let row: (string | null)[] = [];
+  let field = '';
+  let quoted = false;
+  let wasQuoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), (i += 1);
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') (quoted = true), (wasQuoted = true);
+    else if (c === ',' || c === '\n') {
+      row.push(field === '' && !wasQuoted ? null : field);
+      field = '';
+      wasQuoted = false;
+      if (c === '\n') rows.push(row), (row = []);
+    } else field += c;
+  }
+  if (quoted || field !== '' || row.length > 0) throw new Error('CSV does not end at a row boundary');
+  return rows;
+}
+
+/** Reads a whole (small) stream into a string. */
+export async function readAll(stream: AsyncIterable<unknown>): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks).toString('utf8');
+}
