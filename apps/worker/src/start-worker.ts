@@ -108,7 +108,8 @@ function workerInfo(rt: Runtime, startedAt: string): WorkerInfo {
     affinities,
     concurrency,
     active_jobs: rt.active.ids(),
-    connections: [...new Set([...names.source, ...names.stage, ...names.target])].sort(),
+    // `role:name`, so the gateway can tell a source from a target of the same name.
+    connections: (['source', 'stage', 'target'] as const).flatMap((role) => names[role].map((n) => `${role}:${n}`)).sort(),
     started_at: startedAt,
     last_heartbeat: new Date().toISOString(),
     version: PRODUCT_VERSION,

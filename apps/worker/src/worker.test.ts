@@ -67,7 +67,7 @@ describe('worker', () => {
     const live = await h.registry.live();
     const me = live.find((w) => w.id === worker.id);
     expect(me).toMatchObject({ affinities: [LABEL], concurrency: 2, draining: false, pid: process.pid });
-    expect(me?.connections).toEqual(['down', 'local', 'pg', 'warehouse']);
+    expect(me?.connections).toEqual(['source:down', 'source:pg', 'stage:local', 'target:warehouse']);
   });
 
   it('runs a migrate job: the DuckDB table equals the source, progress and results are recorded', async () => {

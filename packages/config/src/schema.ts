@@ -28,6 +28,8 @@ const labelList = z.preprocess(
 );
 
 const port = integer(1, 65535);
+// 0 asks the OS for a free port (tests, side-by-side instances).
+const listenPort = integer(0, 65535);
 const host = z.string().min(1).max(255);
 
 export const PostgresConnection = z.strictObject({
@@ -161,7 +163,7 @@ export const ConfigSchema = z.strictObject({
       lease_refresh_interval: positiveNumber.optional(),
     })
     .prefault({}),
-  server: z.strictObject({ host: host.default('127.0.0.1'), port: port.default(8080) }).prefault({}),
+  server: z.strictObject({ host: host.default('127.0.0.1'), port: listenPort.default(8080) }).prefault({}),
   redis: z
     .strictObject({
       /** Not a secret as a whole; its password part is (see secretValues and redact). */

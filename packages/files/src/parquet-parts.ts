@@ -7,7 +7,7 @@ import { finished } from 'node:stream/promises';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { TerminalError, coerceError } from '@dxa/errors';
 import { CsvRowSplitter, csvPieces } from './csv-parts.js';
-import { duckdbReadCsvSql, quoteDuckdbString } from './duckdb-csv.js';
+import { duckdbReadCsvSql, quoteDuckdbIdent, quoteDuckdbString } from './duckdb-csv.js';
 import { sha256File } from './manifest.js';
 import { CreatedFiles, missingHeader, partName, pieceBytesFor, writeBuffers, writerFailure } from './part-files.js';
 import { checkHeader } from './csv-header.js';
@@ -67,13 +67,24 @@ async function openDuckdb(dir: string): Promise<{ instance: DuckDBInstance; conn
   return { instance, connection: await instance.connect() };
 }
 
+/**
+ * Parquet's INTERVAL type holds neither negative values nor microseconds, so interval columns are
+ * written as DuckDB interval strings (`1 year 2 months -3 days 04:05:06.000789`), which cast back
+ * to INTERVAL exactly.
+ */
+function parquetSelect(select: string, columns: EncodeColumn[]): string {
+  const intervals = columns.filter((c) => c.type === 'interval').map((c) => quoteDuckdbIdent(c.name));
+  if (intervals.length === 0) return select;
+  return `SELECT * REPLACE (${intervals.map((c) => `CAST(${c} AS VARCHAR) AS ${c}`).join(', ')}) FROM (${select})`;
+}
+
 /** Converts one temporary CSV to `part-NNNNN.parquet`; the row count must match the splitter's. */
 async function convertPart(db: DuckDBConnection, tmp: TempCsv, columns: EncodeColumn[], dir: string, created: CreatedFiles): Promise<WrittenFile> {
   const name = partName(tmp.index, 'parquet');
   const finalPath = join(dir, name);
   const partialPath = `${finalPath}.partial`;
   created.add(partialPath, finalPath);
-  const select = duckdbReadCsvSql([tmp.path], columns, { parallel: !tmp.quotedNewlines });
+  const select = parquetSelect(duckdbReadCsvSql([tmp.path], columns, { parallel: !tmp.quotedNewlines }), columns);
   const sql = `COPY (${select}) TO ${quoteDuckdbString(partialPath)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`;
   let rows: number;
   try {

@@ -1,7 +1,7 @@
 import { connectionNames, type DxaConfig } from '@dxa/config';
 import { createDestination, createSource, createStage } from '@dxa/connectors';
 import { maskSecretsInText, type Logger } from '@dxa/logger';
-import { createRedis } from '@dxa/queue';
+import { closeRedis, createRedis, waitForRedis } from '@dxa/queue';
 import { loadRuntime, type GlobalOptions } from '../runtime.js';
 
 type Check = { label: string; run: (signal: AbortSignal) => Promise<void> };
@@ -16,9 +16,10 @@ function checksFor(config: DxaConfig, logger: Logger): Check[] {
       run: async () => {
         const redis = createRedis(config.redis.url, 'producer');
         try {
+          await waitForRedis(redis, 5_000);
           await redis.ping();
         } finally {
-          redis.disconnect();
+          await closeRedis(redis);
         }
       },
     },

@@ -64,7 +64,7 @@ export async function startCopy(req: CopyRequest): Promise<Readable> {
     );
   });
   copy.once('close', () => {
-    if (!ended && process.env.NO_ABANDON !== "1") req.track(abandon(req, client, release));
+    if (!ended) req.track(abandon(req, client, release));
   });
   copy.on('error', (err) => req.logger.debug('postgres COPY stream failed', { error: err.message }));
   addAbortSignal(req.signal, copy);

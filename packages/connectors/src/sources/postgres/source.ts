@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { PoolClient } from 'pg';
+import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import type { PostgresConnection } from '@dxa/config';
 import type { SourceRef } from '@dxa/contracts';
@@ -111,7 +112,10 @@ export function createPostgresSource(conn: PostgresConnection, logger: Logger): 
     },
 
     async close() {
+      // Streams still open are cancelled; their clean-up is registered when they emit 'close'.
+      const closed = [...active].map((stream) => once(stream, 'close').catch(() => undefined));
       for (const stream of active) stream.destroy(new CancelledError('the PostgreSQL source was closed', { step: 'extract' }));
+      await Promise.all(closed);
       await Promise.all([...cleanups]);
       await pool.end();
     },
