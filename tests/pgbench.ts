@@ -9,10 +9,11 @@ export async function ensurePgbench(scale: number): Promise<string> {
   const client = new pg.Client({ host: PG_HOST, port: PG_PORT, user: PG_USER, database });
   await client.connect();
   try {
-    const r = await client.query<{ n: string }>(
-      "SELECT CASE WHEN to_regclass('public.pgbench_accounts') IS NULL THEN -1 ELSE (SELECT count(*) FROM pgbench_accounts) END AS n",
-    );
-    if (Number(r.rows[0]?.n) === scale * 100_000) return database;
+    const exists = await client.query("SELECT to_regclass('public.pgbench_accounts') IS NOT NULL AS e");
+    if (exists.rows[0]?.e === true) {
+      const r = await client.query<{ n: string }>('SELECT count(*) AS n FROM pgbench_accounts');
+      if (Number(r.rows[0]?.n) === scale * 100_000) return database;
+    }
   } finally {
     await client.end();
   }

@@ -36,6 +36,10 @@ export function checkHeader(header: Buffer, columns: EncodeColumn[]): void {
   const names = parseCsvLine(header.toString('utf8'));
   const expected = columns.map((c) => c.name);
   if (names.length !== expected.length || names.some((n, i) => n !== expected[i])) {
-    throw new TerminalError('INTERNAL', `the CSV header (${names.join(', ')}) does not match the columns (${expected.join(', ')})`, { step: 'extract' });
+    throw new TerminalError(
+      'INTERNAL',
+      `the CSV header (${names.join(', ')}) does not match the columns (${expected.join(', ')})`,
+      { step: 'extract' },
+    );
   }
 }

@@ -117,7 +117,10 @@ export class CsvRowSplitter {
  * consumer asks for the next piece). The header is available on the splitter after the first piece,
  * or after the iteration ends for an input without data rows.
  */
-export async function* csvPieces(input: AsyncIterable<unknown>, splitter: CsvRowSplitter): AsyncGenerator<CsvPiece> {
+export async function* csvPieces(
+  input: AsyncIterable<unknown>,
+  splitter: CsvRowSplitter,
+): AsyncGenerator<CsvPiece> {
   for await (const chunk of input) {
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
     yield* splitter.push(buf);

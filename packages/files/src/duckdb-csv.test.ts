@@ -15,12 +15,18 @@ afterAll(async () => {
 });
 
 /** Reads one interchange-CSV column through duckdbReadCsvSql and returns each value as DuckDB prints it. */
-async function roundTrip(column: EncodeColumn, values: string[], parallel?: boolean): Promise<(string | null)[]> {
+async function roundTrip(
+  column: EncodeColumn,
+  values: string[],
+  parallel?: boolean,
+): Promise<(string | null)[]> {
   const path = join(dir, `${column.type}-${values.length}.csv`);
   await writeFile(path, `${[quoteCsv(column.name), ...values].join('\n')}\n`);
   const select = duckdbReadCsvSql([path], [column], parallel === undefined ? {} : { parallel });
-  const rows = await duckdbRows(`SELECT CAST(${quoteDuckdbIdent(column.name)} AS VARCHAR) AS v FROM (${select})`);
-  return rows.map((r) => (r.v === null ? null : String(r.v)));
+  const rows = await duckdbRows(
+    `SELECT CAST(${quoteDuckdbIdent(column.name)} AS VARCHAR) AS v FROM (${select})`,
+  );
+  return rows.map((r) => (typeof r.v === 'string' ? r.v : null));
 }
 
 function quoteCsv(value: string): string {
@@ -38,24 +44,32 @@ describe('duckdbReadCsvSql', () => {
   });
 
   it('keeps BC dates BC and infinite dates infinite', async () => {
-    expect(await roundTrip({ name: 'd', type: 'date' }, ['2024-02-29', '4713-01-01 BC', '0001-01-01 BC', 'infinity', '-infinity', ''])).toEqual([
-      '2024-02-29',
-      '4713-01-01 (BC)',
-      '0001-01-01 (BC)',
-      'infinity',
-      '-infinity',
-      null,
-    ]);
+    expect(
+      await roundTrip({ name: 'd', type: 'date' }, [
+        '2024-02-29',
+        '4713-01-01 BC',
+        '0001-01-01 BC',
+        'infinity',
+        '-infinity',
+        '',
+      ]),
+    ).toEqual(['2024-02-29', '4713-01-01 (BC)', '0001-01-01 (BC)', 'infinity', '-infinity', null]);
   });
 
   it('reads timestamps, BC timestamps and infinity', async () => {
-    expect(await roundTrip({ name: 'ts', type: 'timestamp' }, ['2020-01-01 12:34:56.123456', '0044-03-15 09:00:00.5 BC', 'infinity', '-infinity'])).toEqual([
-      '2020-01-01 12:34:56.123456',
-      '0044-03-15 (BC) 09:00:00.5',
+    expect(
+      await roundTrip({ name: 'ts', type: 'timestamp' }, [
+        '2020-01-01 12:34:56.123456',
+        '0044-03-15 09:00:00.5 BC',
+        'infinity',
+        '-infinity',
+      ]),
+    ).toEqual(['2020-01-01 12:34:56.123456', '0044-03-15 (BC) 09:00:00.5', 'infinity', '-infinity']);
+    const tz = await roundTrip({ name: 'tz', type: 'timestamptz' }, [
+      '2020-06-01 06:30:00+00',
+      '0044-03-15 09:00:00+00 BC',
       'infinity',
-      '-infinity',
     ]);
-    const tz = await roundTrip({ name: 'tz', type: 'timestamptz' }, ['2020-06-01 06:30:00+00', '0044-03-15 09:00:00+00 BC', 'infinity']);
     expect(tz[2]).toBe('infinity');
     const rows = await duckdbRows(
       `SELECT epoch_us(tz)::VARCHAR AS us FROM (${duckdbReadCsvSql([join(dir, 'timestamptz-3.csv')], [{ name: 'tz', type: 'timestamptz' }])}) LIMIT 2`,
@@ -65,7 +79,14 @@ describe('duckdbReadCsvSql', () => {
   });
 
   it('reads PostgreSQL-style intervals, including mixed signs', async () => {
-    expect(await roundTrip({ name: 'i', type: 'interval' }, ['1 year 2 mons 3 days 04:05:06.789', '-1 days -02:00:00', '1 year -2 mons +3 days -04:05:06', '100:00:00'])).toEqual([
+    expect(
+      await roundTrip({ name: 'i', type: 'interval' }, [
+        '1 year 2 mons 3 days 04:05:06.789',
+        '-1 days -02:00:00',
+        '1 year -2 mons +3 days -04:05:06',
+        '100:00:00',
+      ]),
+    ).toEqual([
       '1 year 2 months 3 days 04:05:06.789',
       '-1 day -02:00:00',
       '10 months 3 days -04:05:06',
@@ -74,30 +95,48 @@ describe('duckdbReadCsvSql', () => {
   });
 
   it('reads floats with NaN and infinities exactly', async () => {
-    expect(await roundTrip({ name: 'f', type: 'float64' }, ['0.1', '1e+300', 'NaN', 'Infinity', '-Infinity', '-0', '5e-324'])).toEqual([
-      '0.1',
-      '1e+300',
-      'nan',
-      'inf',
-      '-inf',
-      '-0.0',
-      '5e-324',
+    expect(
+      await roundTrip({ name: 'f', type: 'float64' }, [
+        '0.1',
+        '1e+300',
+        'NaN',
+        'Infinity',
+        '-Infinity',
+        '-0',
+        '5e-324',
+      ]),
+    ).toEqual(['0.1', '1e+300', 'nan', 'inf', '-inf', '-0.0', '5e-324']);
+    expect(await roundTrip({ name: 'r', type: 'float32' }, ['1.1', '3.4028235e+38'])).toEqual([
+      '1.1',
+      '3.4028235e+38',
     ]);
-    expect(await roundTrip({ name: 'r', type: 'float32' }, ['1.1', '3.4028235e+38'])).toEqual(['1.1', '3.4028235e+38']);
   });
 
   it('keeps text NULL apart from the empty string and decodes binary', async () => {
-    expect(await roundTrip({ name: 't', type: 'text' }, ['', '""', '"  padded  "', '   '])).toEqual([null, '', '  padded  ', '   ']);
+    expect(await roundTrip({ name: 't', type: 'text' }, ['', '""', '"  padded  "', '   '])).toEqual([
+      null,
+      '',
+      '  padded  ',
+      '   ',
+    ]);
     const path = join(dir, 'bin.csv');
     await writeFile(path, 'b\n\\x00ff\n\\x\n\n');
-    const hex = await duckdbRows(`SELECT hex(b) AS h FROM (${duckdbReadCsvSql([path], [{ name: 'b', type: 'binary' }])})`);
+    const hex = await duckdbRows(
+      `SELECT hex(b) AS h FROM (${duckdbReadCsvSql([path], [{ name: 'b', type: 'binary' }])})`,
+    );
     expect(hex.map((r) => r.h)).toEqual(['00FF', '', null]);
   });
 
   it('reads uuid, json, time, wide decimals and booleans', async () => {
-    expect(await roundTrip({ name: 'u', type: 'uuid' }, ['a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'])).toEqual(['a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11']);
-    expect(await roundTrip({ name: 'j', type: 'json' }, ['"{""a"": [1, 2.50, null]}"'])).toEqual(['{"a": [1, 2.50, null]}']);
-    expect(await roundTrip({ name: 't', type: 'time' }, ['00:00:00', '23:59:59.999999', '24:00:00'])).toEqual(['00:00:00', '23:59:59.999999', '24:00:00']);
+    expect(await roundTrip({ name: 'u', type: 'uuid' }, ['a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'])).toEqual([
+      'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+    ]);
+    expect(await roundTrip({ name: 'j', type: 'json' }, ['"{""a"": [1, 2.50, null]}"'])).toEqual([
+      '{"a": [1, 2.50, null]}',
+    ]);
+    expect(await roundTrip({ name: 't', type: 'time' }, ['00:00:00', '23:59:59.999999', '24:00:00'])).toEqual(
+      ['00:00:00', '23:59:59.999999', '24:00:00'],
+    );
     const wide = '12345678901234567890123456789012345678901234.5678';
     expect(await roundTrip({ name: 'n', type: 'decimal', precision: 60, scale: 4 }, [wide])).toEqual([wide]);
     expect(await roundTrip({ name: 'b', type: 'boolean' }, ['t', 'f', ''])).toEqual(['true', 'false', null]);
@@ -110,7 +149,9 @@ describe('duckdbReadCsvSql', () => {
   });
 
   it('fails loudly instead of turning a bad value into NULL', async () => {
-    await expect(roundTrip({ name: 'n', type: 'int32' }, ['12', 'twelve'])).rejects.toThrow(/Conversion Error|Could not convert/);
+    await expect(roundTrip({ name: 'n', type: 'int32' }, ['12', 'twelve'])).rejects.toThrow(
+      /Conversion Error|Could not convert/,
+    );
   });
 
   it('reads multi-line quoted fields in one file with the parallel scan off', async () => {

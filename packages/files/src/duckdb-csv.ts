@@ -104,7 +104,11 @@ const MAX_LINE_BYTES = 8 << 20;
 const BUFFER_BYTES = 32 << 20;
 
 /** SELECT over interchange-CSV files yielding typed columns named as in the source. */
-export function duckdbReadCsvSql(paths: string[], columns: EncodeColumn[], options: ReadCsvOptions = {}): string {
+export function duckdbReadCsvSql(
+  paths: string[],
+  columns: EncodeColumn[],
+  options: ReadCsvOptions = {},
+): string {
   const fileList = `[${paths.map(quoteDuckdbString).join(', ')}]`;
   const csvColumns = `{${columns.map((c) => `${quoteDuckdbString(c.name)}: 'VARCHAR'`).join(', ')}}`;
   const select = columns.map((c) => `${castExpression(c)} AS ${quoteDuckdbIdent(c.name)}`).join(', ');

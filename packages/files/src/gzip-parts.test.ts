@@ -45,7 +45,9 @@ describe('writeCsvGzipParts', () => {
     });
     expect(files.length).toBeGreaterThan(2);
     for (const file of files.slice(0, -1)) expect(file.bytes).toBeGreaterThanOrEqual(64 * 1024);
-    expect(files.map((f) => f.name)).toEqual(files.map((_, i) => `part-${String(i + 1).padStart(5, '0')}.csv.gz`));
+    expect(files.map((f) => f.name)).toEqual(
+      files.map((_, i) => `part-${String(i + 1).padStart(5, '0')}.csv.gz`),
+    );
     const bodies: string[] = [];
     for (const file of files) {
       const bytes = await readFile(file.localPath);
@@ -67,14 +69,26 @@ describe('writeCsvGzipParts', () => {
 
   it('keeps quoted newlines intact when fed one byte at a time', async () => {
     const input = HEADER + Array.from({ length: 40 }, (_, i) => row(i + 1)).join('');
-    const files = await writeCsvGzipParts({ input: chunked(Buffer.from(input), 1), columns, dir, fileSizeBytes: 1 << 20, signal: new AbortController().signal });
+    const files = await writeCsvGzipParts({
+      input: chunked(Buffer.from(input), 1),
+      columns,
+      dir,
+      fileSizeBytes: 1 << 20,
+      signal: new AbortController().signal,
+    });
     expect(files).toHaveLength(1);
     expect(gunzipSync(await readFile(files[0]!.localPath)).toString()).toBe(input);
     expect(files[0]!.rows).toBe(40);
   });
 
   it('writes one header-only part for a source without rows', async () => {
-    const files = await writeCsvGzipParts({ input: Readable.from([Buffer.from(HEADER)]), columns, dir, fileSizeBytes: 1024, signal: new AbortController().signal });
+    const files = await writeCsvGzipParts({
+      input: Readable.from([Buffer.from(HEADER)]),
+      columns,
+      dir,
+      fileSizeBytes: 1024,
+      signal: new AbortController().signal,
+    });
     expect(files).toHaveLength(1);
     expect(files[0]!.rows).toBe(0);
     expect(gunzipSync(await readFile(files[0]!.localPath)).toString()).toBe(HEADER);
@@ -107,11 +121,17 @@ describe('writeCsvGzipParts', () => {
 
   it('deletes every part and rejects when the input fails', async () => {
     async function* failing(): AsyncGenerator<Buffer> {
-      yield Buffer.from(HEADER + BODY);
+      yield await Promise.resolve(Buffer.from(HEADER + BODY));
       throw new Error('source connection lost');
     }
     await expect(
-      writeCsvGzipParts({ input: Readable.from(failing()), columns, dir, fileSizeBytes: 4096, signal: new AbortController().signal }),
+      writeCsvGzipParts({
+        input: Readable.from(failing()),
+        columns,
+        dir,
+        fileSizeBytes: 4096,
+        signal: new AbortController().signal,
+      }),
     ).rejects.toThrow('source connection lost');
     expect(await readdir(dir)).toEqual([]);
   });

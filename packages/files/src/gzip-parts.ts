@@ -6,7 +6,14 @@ import { addAbortSignal } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip, type Gzip } from 'node:zlib';
 import { CsvRowSplitter, csvPieces } from './csv-parts.js';
-import { CreatedFiles, missingHeader, partName, pieceBytesFor, writeBuffers, writerFailure } from './part-files.js';
+import {
+  CreatedFiles,
+  missingHeader,
+  partName,
+  pieceBytesFor,
+  writeBuffers,
+  writerFailure,
+} from './part-files.js';
 import type { PartWriter, PartWriterOptions, WrittenFile } from './types.js';
 
 // zlib runs each write on the libuv threadpool; a large input buffer lets the main thread read
@@ -55,7 +62,13 @@ class GzipPart {
     this.gzip.end();
     await this.done;
     await rename(this.partialPath, this.finalPath);
-    return { localPath: this.finalPath, name: this.name, rows: this.rows, bytes: this.bytes, sha256: this.hash.digest('hex') };
+    return {
+      localPath: this.finalPath,
+      name: this.name,
+      rows: this.rows,
+      bytes: this.bytes,
+      sha256: this.hash.digest('hex'),
+    };
   }
 
   async destroy(): Promise<void> {
@@ -64,7 +77,12 @@ class GzipPart {
   }
 }
 
-type GzipRun = { files: WrittenFile[]; created: CreatedFiles; part: GzipPart | undefined; reportedBytes: number };
+type GzipRun = {
+  files: WrittenFile[];
+  created: CreatedFiles;
+  part: GzipPart | undefined;
+  reportedBytes: number;
+};
 
 function openPart(run: GzipRun, options: PartWriterOptions, header: Buffer): GzipPart {
   const part = new GzipPart(options.dir, run.files.length + 1, header, options.fileSizeBytes);

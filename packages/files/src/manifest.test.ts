@@ -15,7 +15,14 @@ function sample() {
     createdAt: new Date('2024-01-02T03:04:05.000Z'),
     columns: [
       { name: 'id', type: 'int64', nullable: false, sourceType: 'bigint' },
-      { name: 'amount', type: 'decimal', precision: 12, scale: 2, nullable: true, sourceType: 'numeric(12,2)' },
+      {
+        name: 'amount',
+        type: 'decimal',
+        precision: 12,
+        scale: 2,
+        nullable: true,
+        sourceType: 'numeric(12,2)',
+      },
     ],
     files: [
       { name: 'part-00001.parquet', rows: 10, bytes: 100, sha256: SHA },
@@ -27,8 +34,18 @@ function sample() {
 describe('manifest', () => {
   it('builds a manifest that survives JSON and parsing', () => {
     const manifest = sample();
-    expect(manifest).toMatchObject({ version: 1, job_id: 'job-1', rows: 15, created_at: '2024-01-02T03:04:05.000Z' });
-    expect(manifest.columns[0]).toEqual({ name: 'id', type: 'int64', nullable: false, source_type: 'bigint' });
+    expect(manifest).toMatchObject({
+      version: 1,
+      job_id: 'job-1',
+      rows: 15,
+      created_at: '2024-01-02T03:04:05.000Z',
+    });
+    expect(manifest.columns[0]).toEqual({
+      name: 'id',
+      type: 'int64',
+      nullable: false,
+      source_type: 'bigint',
+    });
     expect(manifest.columns[1]).toMatchObject({ precision: 12, scale: 2 });
     expect(parseManifest(JSON.stringify(manifest))).toEqual(manifest);
   });

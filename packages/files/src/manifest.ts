@@ -31,11 +31,18 @@ export const ManifestSchema = z
         }),
       )
       .min(1),
-    files: z.array(z.object({ name: FileName, rows: Count, bytes: Count, sha256: z.string().regex(/^[0-9a-f]{64}$/) })),
+    files: z.array(
+      z.object({ name: FileName, rows: Count, bytes: Count, sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+    ),
   })
   .superRefine((m, ctx) => {
     const sum = m.files.reduce((total, f) => total + f.rows, 0);
-    if (sum !== m.rows) ctx.addIssue({ code: 'custom', path: ['rows'], message: `is ${m.rows} but the files hold ${sum} rows` });
+    if (sum !== m.rows)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rows'],
+        message: `is ${m.rows} but the files hold ${sum} rows`,
+      });
   }) satisfies z.ZodType<Manifest>;
 
 export type ManifestColumn = EncodeColumn & { nullable: boolean; sourceType: string };
@@ -80,7 +87,10 @@ export function parseManifest(text: string): Manifest {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-    throw new TerminalError('INTEGRITY_ERROR', `the manifest is invalid: ${where}${issue?.message ?? 'unknown problem'}`);
+    throw new TerminalError(
+      'INTEGRITY_ERROR',
+      `the manifest is invalid: ${where}${issue?.message ?? 'unknown problem'}`,
+    );
   }
   return parsed.data;
 }

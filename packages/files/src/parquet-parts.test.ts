@@ -44,7 +44,13 @@ function partsGlob(): string {
 
 describe('writeParquetParts', () => {
   it('writes typed Parquet that DuckDB reads back with the same values', async () => {
-    const files = await writeParquetParts({ input: chunked(Buffer.from(TYPED_CSV), 5), columns: TYPED_COLUMNS, dir, fileSizeBytes: 1 << 20, signal: never });
+    const files = await writeParquetParts({
+      input: chunked(Buffer.from(TYPED_CSV), 5),
+      columns: TYPED_COLUMNS,
+      dir,
+      fileSizeBytes: 1 << 20,
+      signal: never,
+    });
     expect(files).toHaveLength(1);
     const file = files[0]!;
     expect(file.name).toBe('part-00001.parquet');
@@ -54,7 +60,9 @@ describe('writeParquetParts', () => {
     expect(file.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
     expect(await readdir(dir)).toEqual(['part-00001.parquet']);
 
-    const types = await duckdbRows(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(${partsGlob()}))`);
+    const types = await duckdbRows(
+      `SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(${partsGlob()}))`,
+    );
     expect(types.map((t) => `${String(t.column_name)} ${String(t.column_type)}`)).toEqual([
       'id BIGINT',
       'amount DECIMAL(12,2)',
@@ -69,10 +77,46 @@ describe('writeParquetParts', () => {
          FROM read_parquet(${partsGlob()}) ORDER BY id`,
     );
     expect(rows).toEqual([
-      { id: '1', amount: '1234567890.12', at_us: '1709251199123456', at_inf: false, payload: '00FF10', flag: true, note: 'plain', note_null: false },
-      { id: '2', amount: '-0.01', at_us: '-63517791600000000', at_inf: false, payload: '', flag: false, note: '', note_null: false },
-      { id: '3', amount: null, at_us: null, at_inf: null, payload: null, flag: null, note: null, note_null: true },
-      { id: '4', amount: '0.00', at_us: rows[3]?.at_us, at_inf: true, payload: '0A', flag: true, note: 'line\nbreak, "quoted"', note_null: false },
+      {
+        id: '1',
+        amount: '1234567890.12',
+        at_us: '1709251199123456',
+        at_inf: false,
+        payload: '00FF10',
+        flag: true,
+        note: 'plain',
+        note_null: false,
+      },
+      {
+        id: '2',
+        amount: '-0.01',
+        at_us: '-63517791600000000',
+        at_inf: false,
+        payload: '',
+        flag: false,
+        note: '',
+        note_null: false,
+      },
+      {
+        id: '3',
+        amount: null,
+        at_us: null,
+        at_inf: null,
+        payload: null,
+        flag: null,
+        note: null,
+        note_null: true,
+      },
+      {
+        id: '4',
+        amount: '0.00',
+        at_us: rows[3]?.at_us,
+        at_inf: true,
+        payload: '0A',
+        flag: true,
+        note: 'line\nbreak, "quoted"',
+        note_null: false,
+      },
     ]);
   });
 
@@ -86,38 +130,75 @@ describe('writeParquetParts', () => {
     ];
     const count = 30_000;
     const lines = ['id,body'];
-    for (let i = 1; i <= count; i++) lines.push(multiLine && i % 4 === 0 ? `${i},"row ${i}\nsecond ""line"", ${'z'.repeat(i % 97)}"` : `${i},row ${i} ${'y'.repeat(i % 89)}`);
+    for (let i = 1; i <= count; i++)
+      lines.push(
+        multiLine && i % 4 === 0
+          ? `${i},"row ${i}\nsecond ""line"", ${'z'.repeat(i % 97)}"`
+          : `${i},row ${i} ${'y'.repeat(i % 89)}`,
+      );
     const csv = Buffer.from(`${lines.join('\n')}\n`);
-    const files = await writeParquetParts({ input: chunked(csv, 65_536 + 7), columns, dir, fileSizeBytes: 64 * 1024, signal: never });
+    const files = await writeParquetParts({
+      input: chunked(csv, 65_536 + 7),
+      columns,
+      dir,
+      fileSizeBytes: 64 * 1024,
+      signal: never,
+    });
     expect(files.length).toBeGreaterThan(2);
     expect(files.reduce((n, f) => n + f.rows, 0)).toBe(count);
     const [summary] = await duckdbRows(
       `SELECT count(*)::INTEGER AS n, sum(id)::BIGINT::VARCHAR AS ids, count(*) FILTER (WHERE body LIKE 'row %' || chr(10) || 'second "line", %')::INTEGER AS multi
          FROM read_parquet(${partsGlob()})`,
     );
-    expect(summary).toEqual({ n: count, ids: String((count * (count + 1)) / 2), multi: multiLine ? count / 4 : 0 });
-    const perFile = await duckdbRows(`SELECT count(*)::INTEGER AS n FROM read_parquet(${partsGlob()}, filename = true) GROUP BY filename ORDER BY filename`);
+    expect(summary).toEqual({
+      n: count,
+      ids: String((count * (count + 1)) / 2),
+      multi: multiLine ? count / 4 : 0,
+    });
+    const perFile = await duckdbRows(
+      `SELECT count(*)::INTEGER AS n FROM read_parquet(${partsGlob()}, filename = true) GROUP BY filename ORDER BY filename`,
+    );
     expect(perFile.map((r) => r.n)).toEqual(files.map((f) => f.rows));
   });
 
   it('writes one empty part with the schema for a source without rows', async () => {
-    const files = await writeParquetParts({ input: Readable.from([Buffer.from('id,amount,at,payload,flag,note\n')]), columns: TYPED_COLUMNS, dir, fileSizeBytes: 1024, signal: never });
+    const files = await writeParquetParts({
+      input: Readable.from([Buffer.from('id,amount,at,payload,flag,note\n')]),
+      columns: TYPED_COLUMNS,
+      dir,
+      fileSizeBytes: 1024,
+      signal: never,
+    });
     expect(files.map((f) => f.rows)).toEqual([0]);
-    const types = await duckdbRows(`SELECT count(*) AS n FROM (DESCRIBE SELECT * FROM read_parquet(${partsGlob()}))`);
+    const types = await duckdbRows(
+      `SELECT count(*) AS n FROM (DESCRIBE SELECT * FROM read_parquet(${partsGlob()}))`,
+    );
     expect(types).toEqual([{ n: String(TYPED_COLUMNS.length) }]);
   });
 
   it('rejects a header that does not match the columns, leaving no files', async () => {
     const csv = Buffer.from('id,note,amount\n1,a,2\n');
-    await expect(writeParquetParts({ input: chunked(csv, 3), columns: TYPED_COLUMNS.slice(0, 3), dir, fileSizeBytes: 1024, signal: never })).rejects.toThrow(
-      /header \(id, note, amount\) does not match the columns \(id, amount, at\)/,
-    );
+    await expect(
+      writeParquetParts({
+        input: chunked(csv, 3),
+        columns: TYPED_COLUMNS.slice(0, 3),
+        dir,
+        fileSizeBytes: 1024,
+        signal: never,
+      }),
+    ).rejects.toThrow(/header \(id, note, amount\) does not match the columns \(id, amount, at\)/);
     expect(await readdir(dir)).toEqual([]);
   });
 
   it('fails loudly on a value the column type cannot hold, leaving no files', async () => {
     const csv = Buffer.from('id,amount,at,payload,flag,note\n1,not-a-number,,,,\n');
-    const error = await writeParquetParts({ input: chunked(csv, 8), columns: TYPED_COLUMNS, dir, fileSizeBytes: 1024, signal: never }).catch((e: unknown) => e);
+    const error = await writeParquetParts({
+      input: chunked(csv, 8),
+      columns: TYPED_COLUMNS,
+      dir,
+      fileSizeBytes: 1024,
+      signal: never,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TerminalError);
     expect((error as Error).message).toMatch(/part-00001\.parquet: DuckDB could not convert/);
     expect(await readdir(dir)).toEqual([]);
@@ -141,7 +222,8 @@ describe('writeParquetParts', () => {
     });
     input.write('id,body\n');
     for (let i = 1; !input.destroyed && i < 5_000_000; i++) {
-      if (!input.write(`${i},some text for row ${i}\n`)) await new Promise((resolve) => setImmediate(resolve));
+      if (!input.write(`${i},some text for row ${i}\n`))
+        await new Promise((resolve) => setImmediate(resolve));
     }
     await expect(writing).rejects.toBeInstanceOf(CancelledError);
     expect(await readdir(dir)).toEqual([]);

@@ -9,7 +9,14 @@ import { TerminalError, coerceError } from '@dxa/errors';
 import { CsvRowSplitter, csvPieces } from './csv-parts.js';
 import { duckdbReadCsvSql, quoteDuckdbIdent, quoteDuckdbString } from './duckdb-csv.js';
 import { sha256File } from './manifest.js';
-import { CreatedFiles, missingHeader, partName, pieceBytesFor, writeBuffers, writerFailure } from './part-files.js';
+import {
+  CreatedFiles,
+  missingHeader,
+  partName,
+  pieceBytesFor,
+  writeBuffers,
+  writerFailure,
+} from './part-files.js';
 import { checkHeader } from './csv-header.js';
 import type { EncodeColumn, PartWriter, PartWriterOptions, WrittenFile } from './types.js';
 
@@ -79,22 +86,37 @@ function parquetSelect(select: string, columns: EncodeColumn[]): string {
 }
 
 /** Converts one temporary CSV to `part-NNNNN.parquet`; the row count must match the splitter's. */
-async function convertPart(db: DuckDBConnection, tmp: TempCsv, columns: EncodeColumn[], dir: string, created: CreatedFiles): Promise<WrittenFile> {
+async function convertPart(
+  db: DuckDBConnection,
+  tmp: TempCsv,
+  columns: EncodeColumn[],
+  dir: string,
+  created: CreatedFiles,
+): Promise<WrittenFile> {
   const name = partName(tmp.index, 'parquet');
   const finalPath = join(dir, name);
   const partialPath = `${finalPath}.partial`;
   created.add(partialPath, finalPath);
-  const select = parquetSelect(duckdbReadCsvSql([tmp.path], columns, { parallel: !tmp.quotedNewlines }), columns);
+  const select = parquetSelect(
+    duckdbReadCsvSql([tmp.path], columns, { parallel: !tmp.quotedNewlines }),
+    columns,
+  );
   const sql = `COPY (${select}) TO ${quoteDuckdbString(partialPath)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`;
   let rows: number;
   try {
     rows = (await db.runAndReadAll(sql)).rowsChanged;
   } catch (thrown) {
     const message = coerceError(thrown).message.split('\n')[0] ?? '';
-    throw new TerminalError('INTERNAL', `${name}: DuckDB could not convert the CSV to Parquet: ${message}`, { step: 'extract' });
+    throw new TerminalError('INTERNAL', `${name}: DuckDB could not convert the CSV to Parquet: ${message}`, {
+      step: 'extract',
+    });
   }
   if (rows !== tmp.rows) {
-    throw new TerminalError('INTEGRITY_ERROR', `${name}: DuckDB wrote ${rows} rows but the CSV had ${tmp.rows}`, { step: 'extract' });
+    throw new TerminalError(
+      'INTEGRITY_ERROR',
+      `${name}: DuckDB wrote ${rows} rows but the CSV had ${tmp.rows}`,
+      { step: 'extract' },
+    );
   }
   await rm(tmp.path, { force: true });
   created.forget(tmp.path);
@@ -121,11 +143,13 @@ async function rollPart(run: ParquetRun, tmp: TempCsv): Promise<void> {
   run.tmp = undefined;
   await tmp.close();
   await run.converting;
-  const conversion = convertPart(run.db, tmp, run.options.columns, run.options.dir, run.created).then((file) => {
-    run.files.push(file);
-    run.ratio = Math.min(MAX_RATIO, Math.max(1, tmp.bytes / Math.max(1, file.bytes)));
-    run.options.onProgress?.({ rows: 0, bytes: file.bytes, files: 1 });
-  });
+  const conversion = convertPart(run.db, tmp, run.options.columns, run.options.dir, run.created).then(
+    (file) => {
+      run.files.push(file);
+      run.ratio = Math.min(MAX_RATIO, Math.max(1, tmp.bytes / Math.max(1, file.bytes)));
+      run.options.onProgress?.({ rows: 0, bytes: file.bytes, files: 1 });
+    },
+  );
   conversion.catch(() => undefined);
   run.converting = conversion;
 }
@@ -162,10 +186,20 @@ async function writeAll(run: ParquetRun): Promise<void> {
  * casts of duckdbReadCsvSql. On failure or abort every file is deleted and the promise rejects.
  */
 export const writeParquetParts: PartWriter = async (options) => {
-  if (options.columns.length === 0) throw new TerminalError('INTERNAL', 'writeParquetParts needs the column types', { step: 'extract' });
+  if (options.columns.length === 0)
+    throw new TerminalError('INTERNAL', 'writeParquetParts needs the column types', { step: 'extract' });
   await mkdir(options.dir, { recursive: true });
   const { instance, connection } = await openDuckdb(options.dir);
-  const run: ParquetRun = { options, db: connection, created: new CreatedFiles(), files: [], tmp: undefined, converting: undefined, ratio: INITIAL_RATIO, parts: 0 };
+  const run: ParquetRun = {
+    options,
+    db: connection,
+    created: new CreatedFiles(),
+    files: [],
+    tmp: undefined,
+    converting: undefined,
+    ratio: INITIAL_RATIO,
+    parts: 0,
+  };
   const interrupt = () => connection.interrupt();
   options.signal.addEventListener('abort', interrupt, { once: true });
   addAbortSignal(options.signal, options.input);

@@ -14,7 +14,11 @@ export function pieceBytesFor(targetBytes: number): number {
 }
 
 /** Writes buffers honouring back-pressure; rejects if `failed` rejects while waiting. */
-export async function writeBuffers(stream: Writable, buffers: Buffer[], failed: Promise<unknown>): Promise<void> {
+export async function writeBuffers(
+  stream: Writable,
+  buffers: Buffer[],
+  failed: Promise<unknown>,
+): Promise<void> {
   for (const buf of buffers) {
     if (!stream.write(buf)) await Promise.race([once(stream, 'drain'), failed]);
   }

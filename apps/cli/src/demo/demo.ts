@@ -73,7 +73,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
       `  rows       ${formatNumber(view.result?.load?.rows ?? extract?.rows ?? 0)} (${formatNumber((view.result?.load?.rows ?? 0) / Math.max(seconds, 0.001))} rows/s end to end)`,
       `  check      ${view.result?.validation ? `row count ${view.result.validation.status}` : 'not run'}`,
       ...(view.error ? [`  error      ${view.error.code}: ${view.error.message}`] : []),
-      `  job        ${id} (inspect with: pnpm dxa status ${id} --gateway ${gateway.url} while the demo runs)`,
+      `  job        ${id}`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     return view.state === 'completed' ? 0 : 1;

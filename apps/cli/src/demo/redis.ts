@@ -1,15 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { createRedis } from '@dxa/queue';
+import { closeRedis, createRedis, waitForRedis } from '@dxa/queue';
 
 async function ping(url: string): Promise<boolean> {
   const redis = createRedis(url, 'producer');
   redis.on('error', () => undefined);
   try {
+    await waitForRedis(redis, 2_000);
     return (await redis.ping()) === 'PONG';
   } catch {
     return false;
   } finally {
-    redis.disconnect();
+    await closeRedis(redis);
   }
 }
 

@@ -32,7 +32,7 @@ SELECT g,
        CASE g % 6 WHEN 0 THEN NULL WHEN 1 THEN '' WHEN 2 THEN 'gift, wrap "nicely"' WHEN 3 THEN E'line one\\nline two'
                   WHEN 4 THEN 'Grüße aus Köln – 東京 🚚' ELSE 'note ' || g END,
        timestamptz '2024-01-01 00:00:00+00' + (g * interval '17 seconds'),
-       CASE WHEN g % 9 = 0 THEN NULL ELSE date '2024-01-01' + (g % 400) END,
+       CASE WHEN g % 9 = 0 THEN NULL ELSE date '2024-01-01' + (g % 400)::int END,
        md5(g::text)::uuid,
        CASE WHEN g % 5 = 0 THEN NULL ELSE jsonb_build_object('gift', g % 2 = 0, 'tags', jsonb_build_array('a', g % 10)) END,
        CASE WHEN g % 4 = 0 THEN decode(md5(g::text), 'hex') ELSE NULL END
@@ -61,10 +61,11 @@ export async function ensureSampleTable(db: DemoDatabase, rows: number, log: (li
   const client = new pg.Client({ host: db.host, port: db.port, user: db.user, database: db.database, password: process.env.PGPASSWORD });
   await client.connect();
   try {
-    const present = await client.query<{ n: string }>(
-      "SELECT CASE WHEN to_regclass('public.demo_orders') IS NULL THEN -1 ELSE (SELECT count(*) FROM public.demo_orders) END AS n",
-    );
-    if (Number(present.rows[0]?.n) === rows) return { created: false };
+    const exists = await client.query("SELECT to_regclass('public.demo_orders') IS NOT NULL AS e");
+    if (exists.rows[0]?.e === true) {
+      const present = await client.query<{ n: string }>('SELECT count(*) AS n FROM public.demo_orders');
+      if (Number(present.rows[0]?.n) === rows) return { created: false };
+    }
     log(`creating ${DEMO_TABLE} with ${rows.toLocaleString('en-US')} rows in database ${db.database} …`);
     await client.query('DROP TABLE IF EXISTS public.demo_orders');
     await client.query(CREATE_SQL);

@@ -23,7 +23,13 @@ export type ResolvedTable = { oid: number; quoted: string; estimatedRows: number
  * search_path applies) and returns it fully qualified and quoted.
  */
 export async function resolveTable(client: ClientBase, table: string): Promise<ResolvedTable> {
-  const { rows } = await client.query<{ oid: number; nspname: string; relname: string; reltuples: number; relkind: string }>(
+  const { rows } = await client.query<{
+    oid: number;
+    nspname: string;
+    relname: string;
+    reltuples: number;
+    relkind: string;
+  }>(
     `SELECT c.oid::int8 AS oid, n.nspname, c.relname, c.reltuples::float8 AS reltuples, c.relkind::text AS relkind
        FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
       WHERE c.oid = pg_catalog.to_regclass($1::text)`,
@@ -31,7 +37,11 @@ export async function resolveTable(client: ClientBase, table: string): Promise<R
   );
   const row = rows[0];
   if (!row || !'rvmfp'.includes(row.relkind)) {
-    throw new TerminalError('SOURCE_NOT_FOUND', `table ${table} does not exist (or is not visible to this user)`, { step: 'extract' });
+    throw new TerminalError(
+      'SOURCE_NOT_FOUND',
+      `table ${table} does not exist (or is not visible to this user)`,
+      { step: 'extract' },
+    );
   }
   const estimated = row.relkind === 'r' || row.relkind === 'm' ? row.reltuples : -1;
   return {
@@ -42,8 +52,17 @@ export async function resolveTable(client: ClientBase, table: string): Promise<R
 }
 
 /** Base type (domains resolved), type modifier and spelled type for each (type oid, typmod). */
-async function typeInfos(client: ClientBase, types: { oid: number; typmod: number }[]): Promise<PgTypeInfo[]> {
-  const { rows } = await client.query<{ ord: string; typname: string; nspname: string; typmod: number; source_type: string }>(
+async function typeInfos(
+  client: ClientBase,
+  types: { oid: number; typmod: number }[],
+): Promise<PgTypeInfo[]> {
+  const { rows } = await client.query<{
+    ord: string;
+    typname: string;
+    nspname: string;
+    typmod: number;
+    source_type: string;
+  }>(
     `WITH RECURSIVE input AS (
        SELECT * FROM unnest($1::oid[], $2::int4[]) WITH ORDINALITY AS u(typid, typmod, ord)
      ), base(ord, typid, typmod, depth) AS (
@@ -62,7 +81,12 @@ async function typeInfos(client: ClientBase, types: { oid: number; typmod: numbe
       ORDER BY b.ord, b.depth DESC`,
     [types.map((t) => t.oid), types.map((t) => t.typmod)],
   );
-  return rows.map((r) => ({ name: r.typname, schema: r.nspname, typmod: r.typmod, sourceType: r.source_type }));
+  return rows.map((r) => ({
+    name: r.typname,
+    schema: r.nspname,
+    typmod: r.typmod,
+    sourceType: r.source_type,
+  }));
 }
 
 /** Picks the requested columns in the requested order; a name matches exactly, else case-insensitively. */
@@ -77,24 +101,39 @@ function selectColumns(all: Column[], wanted: string[] | undefined, table: strin
     return match ? [match] : [];
   });
   if (missing.length > 0) {
-    throw new TerminalError('SOURCE_NOT_FOUND', `table ${table} has no column ${missing.join(', ')}`, { step: 'extract' });
+    throw new TerminalError('SOURCE_NOT_FOUND', `table ${table} has no column ${missing.join(', ')}`, {
+      step: 'extract',
+    });
   }
   return picked;
 }
 
-export async function describeTable(client: ClientBase, ref: SourceRef & { table: string }): Promise<SourceDescription> {
+export async function describeTable(
+  client: ClientBase,
+  ref: SourceRef & { table: string },
+): Promise<SourceDescription> {
   const table = await resolveTable(client, ref.table);
-  const { rows } = await client.query<{ attname: string; atttypid: number; atttypmod: number; attnotnull: boolean }>(
+  const { rows } = await client.query<{
+    attname: string;
+    atttypid: number;
+    atttypmod: number;
+    attnotnull: boolean;
+  }>(
     `SELECT attname, atttypid::int8 AS atttypid, atttypmod, attnotnull
        FROM pg_catalog.pg_attribute
       WHERE attrelid = $1::oid AND attnum > 0 AND NOT attisdropped
       ORDER BY attnum`,
     [table.oid],
   );
-  const infos = await typeInfos(client, rows.map((r) => ({ oid: Number(r.atttypid), typmod: r.atttypmod })));
+  const infos = await typeInfos(
+    client,
+    rows.map((r) => ({ oid: Number(r.atttypid), typmod: r.atttypmod })),
+  );
   const all = rows.map((r, i) => toColumn(r.attname, infos[i]!, !r.attnotnull));
   const columns = selectColumns(all, ref.columns, ref.table);
-  return ref.where === undefined && table.estimatedRows !== undefined ? { columns, estimatedRows: table.estimatedRows } : { columns };
+  return ref.where === undefined && table.estimatedRows !== undefined
+    ? { columns, estimatedRows: table.estimatedRows }
+    : { columns };
 }
 
 export async function describeQuery(client: ClientBase, query: string): Promise<SourceDescription> {
@@ -102,8 +141,15 @@ export async function describeQuery(client: ClientBase, query: string): Promise<
   const names = result.fields.map((f) => f.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate !== undefined) {
-    throw new TerminalError('BAD_SQL', `the query returns the column name "${duplicate}" more than once; give each column its own alias`, { step: 'extract' });
+    throw new TerminalError(
+      'BAD_SQL',
+      `the query returns the column name "${duplicate}" more than once; give each column its own alias`,
+      { step: 'extract' },
+    );
   }
-  const infos = await typeInfos(client, result.fields.map((f) => ({ oid: f.dataTypeID, typmod: f.dataTypeModifier })));
+  const infos = await typeInfos(
+    client,
+    result.fields.map((f) => ({ oid: f.dataTypeID, typmod: f.dataTypeModifier })),
+  );
   return { columns: result.fields.map((f, i) => toColumn(f.name, infos[i]!, true)) };
 }

@@ -34,7 +34,8 @@ export async function startCopy(req: CopyRequest): Promise<Readable> {
     throw req.wrap(thrown);
   }
   // A checked-out client has no pool listener; a socket error must not crash the process.
-  const onClientError = (err: Error) => req.logger.debug('postgres extract connection error', { error: err.message });
+  const onClientError = (err: Error) =>
+    req.logger.debug('postgres extract connection error', { error: err.message });
   client.on('error', onClientError);
   let released = false;
   const release = (destroy: boolean) => {
@@ -71,11 +72,18 @@ export async function startCopy(req: CopyRequest): Promise<Readable> {
   return copy;
 }
 
-async function abandon(req: CopyRequest, client: PoolClient, release: (destroy: boolean) => void): Promise<void> {
+async function abandon(
+  req: CopyRequest,
+  client: PoolClient,
+  release: (destroy: boolean) => void,
+): Promise<void> {
   const pid = (client as unknown as { processID?: unknown }).processID;
   if (typeof pid === 'number') {
     const failure = await cancelBackend(req.config, pid);
-    if (failure) req.logger.warn('could not cancel the COPY on the server; closing its connection', { error: failure.message });
+    if (failure)
+      req.logger.warn('could not cancel the COPY on the server; closing its connection', {
+        error: failure.message,
+      });
   }
   // pg's end() destroys the socket while a query is active, so the backend cannot linger.
   release(true);

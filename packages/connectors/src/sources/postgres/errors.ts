@@ -15,7 +15,8 @@ type JobFailure = TerminalError | TransientError | CancelledError;
  * the message names the table or query, and bulky or secret-bearing driver fields are dropped.
  */
 export function wrapPgError(thrown: unknown, ctx: PgErrorContext): JobFailure {
-  if (thrown instanceof TerminalError || thrown instanceof TransientError || thrown instanceof CancelledError) return thrown;
+  if (thrown instanceof TerminalError || thrown instanceof TransientError || thrown instanceof CancelledError)
+    return thrown;
   if (ctx.signal?.aborted) return new CancelledError(`${ctx.what}: cancelled`, { step: ctx.step });
   const err = coerceError(thrown);
   const code = (err as { code?: unknown }).code;

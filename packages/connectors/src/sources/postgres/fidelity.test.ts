@@ -122,7 +122,9 @@ beforeEach(async () => {
 
 async function expectedRows(): Promise<(string | null)[][]> {
   await db.sql.query('SET extra_float_digits = 3');
-  const { rows } = await db.sql.query<Record<string, string | null>>(`SELECT ${PROBES.map((p) => `${p.pg} AS "${p.name}"`).join(', ')} FROM fid ORDER BY id`);
+  const { rows } = await db.sql.query<Record<string, string | null>>(
+    `SELECT ${PROBES.map((p) => `${p.pg} AS "${p.name}"`).join(', ')} FROM fid ORDER BY id`,
+  );
   return rows.map((r) => PROBES.map((p) => r[p.name] ?? null));
 }
 
@@ -154,11 +156,15 @@ function expectSameValues(actual: (string | null)[][], expected: (string | null)
       const got = actual[r]?.[c] ?? null;
       const same =
         probe.compare === 'float4'
-          ? Object.is(Math.fround(float(got) ?? 0), Math.fround(float(want) ?? 0)) && (got === null) === (want === null)
+          ? Object.is(Math.fround(float(got) ?? 0), Math.fround(float(want) ?? 0)) &&
+            (got === null) === (want === null)
           : probe.compare === 'float8'
             ? Object.is(float(got), float(want))
             : got === want;
-      if (!same && mismatches.length < 20) mismatches.push(`id ${String(row[0])} ${probe.name}: expected ${String(want).slice(0, 80)} got ${String(got).slice(0, 80)}`);
+      if (!same && mismatches.length < 20)
+        mismatches.push(
+          `id ${String(row[0])} ${probe.name}: expected ${String(want).slice(0, 80)} got ${String(got).slice(0, 80)}`,
+        );
     }
   }
   expect(mismatches).toEqual([]);
@@ -168,29 +174,55 @@ describe('PostgreSQL → interchange CSV → DuckDB fidelity', () => {
   it('keeps every value through Parquet parts', async () => {
     const r = { connection: 'pg', table: 'fid' };
     const { columns } = await source.describe(r, ctx());
-    const files = await writeParquetParts({ input: await source.extractCsv(r, columns, ctx()), columns, dir, fileSizeBytes: 256 * 1024, signal: ctx().signal });
+    const files = await writeParquetParts({
+      input: await source.extractCsv(r, columns, ctx()),
+      columns,
+      dir,
+      fileSizeBytes: 256 * 1024,
+      signal: ctx().signal,
+    });
     expect(files.length).toBeGreaterThan(1);
     expect(files.reduce((n, f) => n + f.rows, 0)).toBe(20_005);
-    const types = await duckdbRows(`SELECT * FROM read_parquet(${quoteDuckdbString(join(dir, '*.parquet'))})`);
+    const types = await duckdbRows(
+      `SELECT * FROM read_parquet(${quoteDuckdbString(join(dir, '*.parquet'))})`,
+    );
     expectSameValues(types, await expectedRows());
   });
 
   it('keeps every value through gzip CSV parts read with duckdbReadCsvSql', async () => {
     const r = { connection: 'pg', table: 'fid' };
     const { columns } = await source.describe(r, ctx());
-    const files = await writeCsvGzipParts({ input: await source.extractCsv(r, columns, ctx()), columns, dir, fileSizeBytes: 256 * 1024, signal: ctx().signal });
+    const files = await writeCsvGzipParts({
+      input: await source.extractCsv(r, columns, ctx()),
+      columns,
+      dir,
+      fileSizeBytes: 256 * 1024,
+      signal: ctx().signal,
+    });
     expect(files.length).toBeGreaterThan(1);
-    const rows = await duckdbRows(duckdbReadCsvSql(files.map((f) => f.localPath), columns));
+    const rows = await duckdbRows(
+      duckdbReadCsvSql(
+        files.map((f) => f.localPath),
+        columns,
+      ),
+    );
     expectSameValues(rows, await expectedRows());
   });
 
   it('fails loudly on values DuckDB cannot hold, leaving no files', async () => {
-    for (const query of ["SELECT 'NaN'::numeric(12,2) AS n", "SELECT '294276-12-31 23:59:59'::timestamp AS ts"]) {
+    for (const query of [
+      "SELECT 'NaN'::numeric(12,2) AS n",
+      "SELECT '294276-12-31 23:59:59'::timestamp AS ts",
+    ]) {
       const r = { connection: 'pg', query };
       const { columns } = await source.describe(r, ctx());
-      const error = await writeParquetParts({ input: await source.extractCsv(r, columns, ctx()), columns, dir, fileSizeBytes: 1 << 20, signal: ctx().signal }).catch(
-        (e: unknown) => e,
-      );
+      const error = await writeParquetParts({
+        input: await source.extractCsv(r, columns, ctx()),
+        columns,
+        dir,
+        fileSizeBytes: 1 << 20,
+        signal: ctx().signal,
+      }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TerminalError);
       expect((error as Error).message).toMatch(/could not convert/);
       expect(await readdir(dir)).toEqual([]);

@@ -26,7 +26,12 @@ const CANCEL_TIMEOUT_MS = 5_000;
  * reused by another session. Best effort: failures are returned, not thrown.
  */
 export async function cancelBackend(config: PoolConfig, pid: number): Promise<Error | undefined> {
-  const client = new pg.Client({ ...config, connectionTimeoutMillis: CANCEL_TIMEOUT_MS, statement_timeout: CANCEL_TIMEOUT_MS, application_name: 'dxa-cancel' });
+  const client = new pg.Client({
+    ...config,
+    connectionTimeoutMillis: CANCEL_TIMEOUT_MS,
+    statement_timeout: CANCEL_TIMEOUT_MS,
+    application_name: 'dxa-cancel',
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();

@@ -4,7 +4,14 @@ import { CancelledError, TerminalError, TransientError } from '@dxa/errors';
 import { createLogger } from '@dxa/logger';
 import type { SourceConnector } from '../../core/types.js';
 import { createPostgresSource } from './source.js';
-import { activeBackends, createTestDatabase, eventually, parseCsv, readAll, type TestDatabase } from './test-support.js';
+import {
+  activeBackends,
+  createTestDatabase,
+  eventually,
+  parseCsv,
+  readAll,
+  type TestDatabase,
+} from './test-support.js';
 
 const logger = createLogger('postgres-source-test');
 const ctx = () => ({ signal: new AbortController().signal });
@@ -63,7 +70,14 @@ describe('describe', () => {
   it('maps every column type from the catalog, skipping dropped columns', async () => {
     const description = await source.describe(ref({ table: 'public.all_types' }), ctx());
     expect(description.estimatedRows).toBe(4);
-    const summary = description.columns.map((c) => [c.name, c.type, c.sourceType, c.nullable, c.precision, c.scale]);
+    const summary = description.columns.map((c) => [
+      c.name,
+      c.type,
+      c.sourceType,
+      c.nullable,
+      c.precision,
+      c.scale,
+    ]);
     expect(summary).toEqual([
       ['id', 'int64', 'bigint', false, undefined, undefined],
       ['b', 'boolean', 'boolean', true, undefined, undefined],
@@ -103,16 +117,30 @@ describe('describe', () => {
   it('names a missing table or column in a terminal SOURCE_NOT_FOUND error', async () => {
     const missingTable = await source.describe(ref({ table: 'public.nope' }), ctx()).catch((e: unknown) => e);
     expect(missingTable).toBeInstanceOf(TerminalError);
-    expect(missingTable).toMatchObject({ code: 'SOURCE_NOT_FOUND', message: expect.stringContaining('public.nope') as unknown });
+    expect(missingTable).toMatchObject({
+      code: 'SOURCE_NOT_FOUND',
+      message: expect.stringContaining('public.nope') as unknown,
+    });
     const missingSchema = await source.describe(ref({ table: 'nowhere.t' }), ctx()).catch((e: unknown) => e);
     expect(missingSchema).toMatchObject({ code: 'SOURCE_NOT_FOUND' });
-    const missingColumn = await source.describe(ref({ table: 'public.all_types', columns: ['id', 'ghost'] }), ctx()).catch((e: unknown) => e);
+    const missingColumn = await source
+      .describe(ref({ table: 'public.all_types', columns: ['id', 'ghost'] }), ctx())
+      .catch((e: unknown) => e);
     expect(missingColumn).toBeInstanceOf(TerminalError);
-    expect(missingColumn).toMatchObject({ code: 'SOURCE_NOT_FOUND', message: expect.stringContaining('ghost') as unknown });
+    expect(missingColumn).toMatchObject({
+      code: 'SOURCE_NOT_FOUND',
+      message: expect.stringContaining('ghost') as unknown,
+    });
   });
 
   it('describes a query from its result metadata, all columns nullable', async () => {
-    const description = await source.describe(ref({ query: 'SELECT id, n AS amount, dom, tstz::date AS day, now() AS at FROM all_types -- trailing comment' }), ctx());
+    const description = await source.describe(
+      ref({
+        query:
+          'SELECT id, n AS amount, dom, tstz::date AS day, now() AS at FROM all_types -- trailing comment',
+      }),
+      ctx(),
+    );
     expect(description.columns.map((c) => [c.name, c.type, c.nullable, c.precision, c.scale])).toEqual([
       ['id', 'int64', true, undefined, undefined],
       ['amount', 'decimal', true, 12, 2],
@@ -124,7 +152,9 @@ describe('describe', () => {
   });
 
   it('rejects a query with duplicate column names', async () => {
-    await expect(source.describe(ref({ query: 'SELECT 1 AS a, 2 AS a' }), ctx())).rejects.toMatchObject({ code: 'BAD_SQL' });
+    await expect(source.describe(ref({ query: 'SELECT 1 AS a, 2 AS a' }), ctx())).rejects.toMatchObject({
+      code: 'BAD_SQL',
+    });
   });
 });
 
@@ -134,25 +164,76 @@ describe('extractCsv', () => {
     const { columns } = await source.describe(r, ctx());
     const rows = parseCsv(await readAll(await source.extractCsv(r, columns, ctx())));
     expect(rows[0]).toEqual(columns.map((c) => c.name));
-    const byId = new Map(rows.slice(1).map((row) => [row[0], Object.fromEntries(columns.map((c, i) => [c.name, row[i]]))]));
+    const byId = new Map(
+      rows.slice(1).map((row) => [row[0], Object.fromEntries(columns.map((c, i) => [c.name, row[i]]))]),
+    );
     expect(byId.size).toBe(4);
     expect(byId.get('1')).toEqual({
-      id: '1', b: 't', i2: '-32768', i4: '2147483647', f4: '1.1', f8: '0.1', n: '1234567890.12',
-      nu: '3.14159265358979323846264338327950288419716939937510', nneg: '12300',
-      t: 'a "quoted", comma\nnewline', vc: 'ünïcödé ✓ 😀', bp: 'ab   ', nm: 'name', ci: 'CaSe', bin: '\\x00ff',
-      d: '2024-02-29', tm: '12:34:56.789', ttz: '12:00:00+05:30', ts: '2020-01-01 12:34:56.123456',
-      tstz: '2020-06-01 06:30:00+00', iv: '1 year 2 mons 3 days 04:05:06.789', u: 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
-      j: '{"a": [1, 2.50]}', jb: '{"a": [1, 2.50], "b": 1}', arr: '{1,NULL,3}', e: 'happy', dom: '12.345',
+      id: '1',
+      b: 't',
+      i2: '-32768',
+      i4: '2147483647',
+      f4: '1.1',
+      f8: '0.1',
+      n: '1234567890.12',
+      nu: '3.14159265358979323846264338327950288419716939937510',
+      nneg: '12300',
+      t: 'a "quoted", comma\nnewline',
+      vc: 'ünïcödé ✓ 😀',
+      bp: 'ab   ',
+      nm: 'name',
+      ci: 'CaSe',
+      bin: '\\x00ff',
+      d: '2024-02-29',
+      tm: '12:34:56.789',
+      ttz: '12:00:00+05:30',
+      ts: '2020-01-01 12:34:56.123456',
+      tstz: '2020-06-01 06:30:00+00',
+      iv: '1 year 2 mons 3 days 04:05:06.789',
+      u: 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+      j: '{"a": [1, 2.50]}',
+      jb: '{"a": [1, 2.50], "b": 1}',
+      arr: '{1,NULL,3}',
+      e: 'happy',
+      dom: '12.345',
     });
     const nulls = byId.get('2')!;
-    expect(Object.entries(nulls).filter(([, v]) => v !== null).map(([k]) => k)).toEqual(['id', 'i4']);
+    expect(
+      Object.entries(nulls)
+        .filter(([, v]) => v !== null)
+        .map(([k]) => k),
+    ).toEqual(['id', 'i4']);
     expect(byId.get('3')).toMatchObject({
-      f4: 'NaN', f8: '-Infinity', nu: 'NaN', t: '', vc: '', bp: '     ', nm: '', ci: '', bin: '\\x',
-      d: '4713-01-01 BC', tm: '24:00:00', ttz: '00:00:00-03', ts: 'infinity', tstz: '-infinity', iv: '-1 days +02:00:00', j: '""', arr: '{}',
+      f4: 'NaN',
+      f8: '-Infinity',
+      nu: 'NaN',
+      t: '',
+      vc: '',
+      bp: '     ',
+      nm: '',
+      ci: '',
+      bin: '\\x',
+      d: '4713-01-01 BC',
+      tm: '24:00:00',
+      ttz: '00:00:00-03',
+      ts: 'infinity',
+      tstz: '-infinity',
+      iv: '-1 days +02:00:00',
+      j: '""',
+      arr: '{}',
     });
     expect(byId.get('4')).toMatchObject({
-      f4: '-0', f8: '1e+300', nu: '-0.00000000000000000001', t: '  \\. NULL \r\n  ', vc: 'NULL', bp: ' x   ', nm: '\\',
-      ts: '0044-03-15 09:00:00.5 BC', tstz: '0044-03-15 09:00:00+00 BC', iv: '-178000000 years', ttz: '23:59:59.999999+14',
+      f4: '-0',
+      f8: '1e+300',
+      nu: '-0.00000000000000000001',
+      t: '  \\. NULL \r\n  ',
+      vc: 'NULL',
+      bp: ' x   ',
+      nm: '\\',
+      ts: '0044-03-15 09:00:00.5 BC',
+      tstz: '0044-03-15 09:00:00+00 BC',
+      iv: '-178000000 years',
+      ttz: '23:59:59.999999+14',
     });
   });
 
@@ -160,13 +241,23 @@ describe('extractCsv', () => {
     const r = ref({ table: '"Odd Schema"."Weird ""Name"""', where: '"Col A" > 1' });
     const { columns } = await source.describe(r, ctx());
     const csv = await readAll(await source.extractCsv(r, columns, ctx()));
-    expect(parseCsv(csv)).toEqual([['Col A', 'col,b'], ['2', 'y']]);
+    expect(parseCsv(csv)).toEqual([
+      ['Col A', 'col,b'],
+      ['2', 'y'],
+    ]);
     expect(await source.count(r, ctx())).toBe(1);
     expect(await source.count(ref({ table: 'public.all_types', where: 'b' }), ctx())).toBe(2);
   });
 
+  it('rejects a missing table before streaming', async () => {
+    await expect(source.extractCsv(ref({ table: 'public.gone' }), [], ctx())).rejects.toMatchObject({
+      code: 'SOURCE_NOT_FOUND',
+      step: 'extract',
+    });
+  });
+
   it('extracts a query source', async () => {
-    const r = ref({ query: "SELECT id, t, bin FROM all_types WHERE id IN (1, 3) ORDER BY id;" });
+    const r = ref({ query: 'SELECT id, t, bin FROM all_types WHERE id IN (1, 3) ORDER BY id;' });
     const { columns } = await source.describe(r, ctx());
     expect(parseCsv(await readAll(await source.extractCsv(r, columns, ctx())))).toEqual([
       ['id', 't', 'bin'],
@@ -181,7 +272,11 @@ describe('extractCsv', () => {
     const stream = await source.extractCsv(r, [], ctx());
     const error = await readAll(stream).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TerminalError);
-    expect(error).toMatchObject({ code: 'BAD_SQL', step: 'extract', message: expect.stringMatching(/read-only transaction.*25006/) as unknown });
+    expect(error).toMatchObject({
+      code: 'BAD_SQL',
+      step: 'extract',
+      message: expect.stringMatching(/read-only transaction.*25006/) as unknown,
+    });
     await expect(source.count(r, ctx())).rejects.toMatchObject({ code: 'BAD_SQL' });
     expect((await db.sql.query('SELECT count(*)::int AS n FROM public.log')).rows[0]).toEqual({ n: 0 });
   });
@@ -217,7 +312,33 @@ describe('extractCsv', () => {
   it('fails with a CancelledError when the signal is already aborted', async () => {
     const controller = new AbortController();
     controller.abort();
-    await expect(source.extractCsv(ref({ table: 'public.all_types' }), [], { signal: controller.signal })).rejects.toBeInstanceOf(CancelledError);
+    await expect(
+      source.extractCsv(ref({ table: 'public.all_types' }), [], { signal: controller.signal }),
+    ).rejects.toBeInstanceOf(CancelledError);
+  });
+});
+
+describe('cancellation outside COPY', () => {
+  it('cancels a running count on abort', async () => {
+    const controller = new AbortController();
+    const counting = source.count(ref({ query: 'SELECT pg_sleep(60) AS s' }), { signal: controller.signal });
+    expect(await eventually(async () => (await activeBackends(db)).length === 1)).toBe(true);
+    controller.abort();
+    await expect(counting).rejects.toBeInstanceOf(CancelledError);
+    expect(await eventually(async () => (await activeBackends(db)).length === 0)).toBe(true);
+  });
+
+  it('close() ends streams nobody reads and leaves no backend', async () => {
+    const other = createPostgresSource(db.conn, logger);
+    const stream = await other.extractCsv(
+      ref({ query: 'SELECT generate_series(1, 200000000) AS g' }),
+      [],
+      ctx(),
+    );
+    const failed = new Promise<unknown>((resolve) => stream.once('error', resolve));
+    await other.close();
+    expect(await failed).toBeInstanceOf(CancelledError);
+    expect(await eventually(async () => (await activeBackends(db)).length === 0)).toBe(true);
   });
 });
 

@@ -27,7 +27,8 @@ function whereClause(ref: SourceRef): string {
 async function selectSql(client: PoolClient, ref: SourceRef, columns: Column[] | undefined): Promise<string> {
   if (ref.table === undefined) return asSubquery(ref.query ?? '');
   const table = await resolveTable(client, ref.table);
-  const list = columns ? columns.map((c) => quoteIdent(c.name)).join(', ') : '*';
+  // No columns means all of them (a count, or a caller that did not describe first).
+  const list = columns && columns.length > 0 ? columns.map((c) => quoteIdent(c.name)).join(', ') : '*';
   return `(SELECT ${list} FROM ${table.quoted}${whereClause(ref)})`;
 }
 
@@ -47,7 +48,11 @@ export function createPostgresSource(conn: PostgresConnection, logger: Logger): 
     wrapPgError(thrown, { step: 'extract', what, password: conn.password, ...(signal ? { signal } : {}) });
 
   /** Runs `fn` on a pooled client in a read-only transaction; aborting cancels the statement. */
-  async function readOnly<T>(what: string, ctx: RunContext, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  async function readOnly<T>(
+    what: string,
+    ctx: RunContext,
+    fn: (client: PoolClient) => Promise<T>,
+  ): Promise<T> {
     let client: PoolClient | undefined;
     const onAbort = () => {
       const pid = (client as unknown as { processID?: unknown } | undefined)?.processID;
@@ -58,6 +63,7 @@ export function createPostgresSource(conn: PostgresConnection, logger: Logger): 
     try {
       ctx.signal.throwIfAborted();
       client = await pool.connect();
+      ctx.signal.throwIfAborted();
       await client.query(BEGIN_READ_ONLY);
       const result = await fn(client);
       await client.query('COMMIT');
@@ -80,7 +86,9 @@ export function createPostgresSource(conn: PostgresConnection, logger: Logger): 
 
     describe(ref, ctx): Promise<SourceDescription> {
       return readOnly(`describe ${label(ref)}`, ctx, (client) =>
-        ref.table !== undefined ? describeTable(client, { ...ref, table: ref.table }) : describeQuery(client, ref.query ?? ''),
+        ref.table !== undefined
+          ? describeTable(client, { ...ref, table: ref.table })
+          : describeQuery(client, ref.query ?? ''),
       );
     },
 
@@ -97,7 +105,8 @@ export function createPostgresSource(conn: PostgresConnection, logger: Logger): 
       const stream = await startCopy({
         pool,
         config,
-        statement: async (client) => `COPY ${await selectSql(client, ref, ref.table === undefined ? undefined : columns)} TO STDOUT ${CSV_OPTIONS}`,
+        statement: async (client) =>
+          `COPY ${await selectSql(client, ref, ref.table === undefined ? undefined : columns)} TO STDOUT ${CSV_OPTIONS}`,
         signal: ctx.signal,
         logger: log,
         wrap: (thrown) => wrap(thrown, what, ctx.signal),
@@ -114,7 +123,8 @@ export function createPostgresSource(conn: PostgresConnection, logger: Logger): 
     async close() {
       // Streams still open are cancelled; their clean-up is registered when they emit 'close'.
       const closed = [...active].map((stream) => once(stream, 'close').catch(() => undefined));
-      for (const stream of active) stream.destroy(new CancelledError('the PostgreSQL source was closed', { step: 'extract' }));
+      for (const stream of active)
+        stream.destroy(new CancelledError('the PostgreSQL source was closed', { step: 'extract' }));
       await Promise.all(closed);
       await Promise.all([...cleanups]);
       await pool.end();

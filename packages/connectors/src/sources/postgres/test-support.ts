@@ -79,17 +79,23 @@ export function parseCsv(text: string): (string | null)[][] {
   let wasQuoted = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), (i += 1);
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') (quoted = true), (wasQuoted = true);
-    else if (c === ',' || c === '\n') {
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      field += '"';
+      i += 1;
+    } else if (c === '"') {
+      quoted = !quoted;
+      wasQuoted = true;
+    } else if (quoted || (c !== ',' && c !== '\n')) {
+      field += c;
+    } else {
       row.push(field === '' && !wasQuoted ? null : field);
       field = '';
       wasQuoted = false;
-      if (c === '\n') rows.push(row), (row = []);
-    } else field += c;
+      if (c === '\n') {
+        rows.push(row);
+        row = [];
+      }
+    }
   }
   if (quoted || field !== '' || row.length > 0) throw new Error('CSV does not end at a row boundary');
   return rows;
