@@ -43,7 +43,7 @@ describe('the dxa command line against a running gateway and worker', () => {
 
     const status = await runDxa(['status', id!, '--json', ...gw()]);
     expect(status.code).toBe(0);
-    expect(JSON.parse(status.output.slice(status.output.indexOf('{'))).state).toBe('completed');
+    expect((JSON.parse(status.output.slice(status.output.indexOf('{'))) as { state: string }).state).toBe('completed');
 
     const jobs = await runDxa(['jobs', '--state', 'completed', ...gw()]);
     expect(jobs.output).toContain(id);

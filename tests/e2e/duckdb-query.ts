@@ -8,7 +8,7 @@ export async function duckdbQuery(file: string, sql: string): Promise<Record<str
   const conn = await instance.connect();
   try {
     const reader = await conn.runAndReadAll(sql);
-    return reader.getRowObjectsJson() as Record<string, unknown>[];
+    return reader.getRowObjectsJson();
   } finally {
     conn.closeSync();
     instance.closeSync();

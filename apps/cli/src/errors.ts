@@ -3,6 +3,13 @@ import { maskSecretsInText } from '@dxa/logger';
 import { ApiError } from './api-client.js';
 import { UsageError } from './runtime.js';
 
+function detailText(detail: unknown): string {
+  if (typeof detail !== 'object' || detail === null) return '';
+  const { path, message } = detail as { path?: unknown; message?: unknown };
+  if (typeof message !== 'string') return '';
+  return typeof path === 'string' && path ? `${path}: ${message}` : message;
+}
+
 /** Prints a one-line error (a stack only with --debug) and returns the exit code. */
 export function reportFatal(err: unknown, debug: boolean): number {
   const e = err instanceof Error ? err : new Error(String(err));
@@ -15,9 +22,7 @@ export function reportFatal(err: unknown, debug: boolean): number {
     line = e.message;
     code = 2;
   } else if (e instanceof ApiError) {
-    const details = e.details
-      .map((d) => (typeof d === 'object' && d !== null && 'message' in d ? `${String((d as { path?: unknown }).path ?? '')}: ${String((d as { message: unknown }).message)}` : ''))
-      .filter(Boolean);
+    const details = e.details.map(detailText).filter(Boolean);
     line = `${e.code}: ${e.message}${details.length ? ` (${details.join('; ')})` : ''}`;
   } else {
     line = e.message.split('\n')[0] ?? String(e);

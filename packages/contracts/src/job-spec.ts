@@ -55,7 +55,7 @@ export const StageRef = z.strictObject({
   path: z
     .string()
     .max(1024)
-    .regex(/^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9_.\/=-]*$/, { message: 'must be a relative path of letters, digits, _ . = - and /' })
+    .regex(/^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9_./=-]*$/, { message: 'must be a relative path of letters, digits, _ . = - and /' })
     .optional(),
 });
 export type StageRef = z.infer<typeof StageRef>;

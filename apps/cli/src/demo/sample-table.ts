@@ -61,7 +61,7 @@ export async function ensureSampleTable(db: DemoDatabase, rows: number, log: (li
   const client = new pg.Client({ host: db.host, port: db.port, user: db.user, database: db.database, password: process.env.PGPASSWORD });
   await client.connect();
   try {
-    const exists = await client.query("SELECT to_regclass('public.demo_orders') IS NOT NULL AS e");
+    const exists = await client.query<{ e: boolean }>("SELECT to_regclass('public.demo_orders') IS NOT NULL AS e");
     if (exists.rows[0]?.e === true) {
       const present = await client.query<{ n: string }>('SELECT count(*) AS n FROM public.demo_orders');
       if (Number(present.rows[0]?.n) === rows) return { created: false };
