@@ -36,9 +36,21 @@ describe('startGateway', () => {
     const { id } = (await created.json()) as { id: string };
     const stream = await fetch(`${gateway.url}/v1/jobs/${id}/events`);
     expect(stream.status).toBe(200);
-    await gateway.close();
-    const text = await stream.text(); // the stream was ended by close()
+    const reader = stream.body!.getReader() as ReadableStreamDefaultReader<Uint8Array>;
+    const decoder = new TextDecoder();
+    let text = '';
+    while (!text.includes('event: state')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
     expect(text).toContain('event: state');
+    await gateway.close();
+    // The stream is ended by close(): reading it to the end terminates.
+    for (;;) {
+      const { done } = await reader.read();
+      if (done) break;
+    }
   });
 
   it('fails clearly when the port is taken', async () => {

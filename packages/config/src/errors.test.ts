@@ -94,7 +94,7 @@ describe('configuration errors name the file, the key and what was expected', ()
       envVar: 'WORKER_COUNT',
     });
     const cli = catchConfigError(() => loadConfig({ env: {}, overrides: { server: { port: 70000 } } }));
-    expect(cli.message).toBe('command line: server.port: expected an integer from 1 to 65535, got 70000');
+    expect(cli.message).toBe('command line: server.port: expected an integer from 0 to 65535, got 70000');
   });
 
   it('never prints a secret value', () => {
