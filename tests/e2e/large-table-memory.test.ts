@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { PG_HOST, PG_PORT, PG_USER } from '@dxa/testing';
@@ -11,6 +12,7 @@ describe('a worker with a 512 MB heap migrates a table bigger than its heap', ()
   let stack: Stack;
   let database: string;
   let expected: { n: string; s: string };
+  let workerPid = 0;
 
   beforeAll(async () => {
     database = await ensurePgbench(SCALE);
@@ -23,7 +25,8 @@ describe('a worker with a 512 MB heap migrates a table bigger than its heap', ()
     await client.end();
     stack = createStack({ database });
     await stack.startGateway();
-    await stack.startWorker('big', { nodeArgs: ['--max-old-space-size=512'], concurrency: 1 });
+    const worker = await stack.startWorker('big', { nodeArgs: ['--max-old-space-size=512'], concurrency: 1 });
+    workerPid = worker.proc.child.pid ?? 0;
   });
 
   afterAll(async () => {
@@ -43,5 +46,8 @@ describe('a worker with a 512 MB heap migrates a table bigger than its heap', ()
     expect(view.state, JSON.stringify(view.error)).toBe('completed');
     const rows = await duckdbQuery(stack.duckdbFile, 'SELECT count(*)::VARCHAR AS n, sum(abalance + aid)::VARCHAR AS s FROM accounts');
     expect(rows?.[0]).toEqual(expected);
+    // Peak resident memory of the worker, for the record (bench/ tracks it; not a pass/fail figure here).
+    const peak = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${workerPid}/status`, 'utf8'))?.[1];
+    console.info(`worker peak RSS for ${expected.n} rows: ${Math.round(Number(peak) / 1024)} MiB`);
   });
 });

@@ -68,7 +68,7 @@ class TempCsv {
 async function openDuckdb(dir: string): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
   const instance = await DuckDBInstance.create(':memory:', {
     threads: String(availableParallelism()),
-    memory_limit: '512MB',
+    memory_limit: '256MB',
     temp_directory: join(dir, '.duckdb-tmp'),
   });
   return { instance, connection: await instance.connect() };

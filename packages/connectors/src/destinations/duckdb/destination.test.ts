@@ -21,7 +21,7 @@ let dest: DestinationConnector;
 
 beforeEach(async () => {
   fx = await makeFixture();
-  dest = createDuckdbDestination({ type: 'duckdb', path: fx.dbFile }, logger);
+  dest = createDuckdbDestination({ type: 'duckdb', path: fx.dbFile, memory_limit: '256MB' }, logger);
 });
 
 afterEach(async () => {

@@ -27,7 +27,7 @@ const SNAPSHOT = 'SELECT * FROM orders ORDER BY id';
 
 beforeEach(async () => {
   fx = await makeFixture();
-  dest = createDuckdbDestination({ type: 'duckdb', path: fx.dbFile }, logger);
+  dest = createDuckdbDestination({ type: 'duckdb', path: fx.dbFile, memory_limit: '256MB' }, logger);
   await withDb(fx.dbFile, (run) => run(PREVIOUS));
 });
 

@@ -65,7 +65,7 @@ describe('DuckDB file lock held by another process', () => {
     const files = await stageParts(fx, 'parquet');
     const events: string[] = [];
     await holdFile(fx.dbFile, 2000, events);
-    const dest = createDuckdbDestination({ type: 'duckdb', path: fx.dbFile }, logger);
+    const dest = createDuckdbDestination({ type: 'duckdb', path: fx.dbFile, memory_limit: '256MB' }, logger);
     events.push('load started');
     const result = await dest.load(request('orders', 'create', 'parquet', files), fx.stage, ctx);
     events.push('load finished');
@@ -81,7 +81,7 @@ describe('DuckDB file lock held by another process', () => {
     const files = await stageParts(fx, 'parquet');
     await withDb(fx.dbFile, (run) => run('CREATE TABLE orders (x INTEGER); INSERT INTO orders VALUES (7)'));
     await holdFile(fx.dbFile, 3000, []);
-    const dest = createDuckdbDestination({ type: 'duckdb', path: fx.dbFile }, logger, { lockTimeoutMs: 300 });
+    const dest = createDuckdbDestination({ type: 'duckdb', path: fx.dbFile, memory_limit: '256MB' }, logger, { lockTimeoutMs: 300 });
     await expect(
       dest.load(request('orders', 'replace', 'parquet', files), fx.stage, ctx),
     ).rejects.toMatchObject({
@@ -98,7 +98,7 @@ describe('DuckDB file lock held by another process', () => {
     const events: string[] = [];
     await holdFile(fx.dbFile, 3000, events);
     const controller = new AbortController();
-    const dest = createDuckdbDestination({ type: 'duckdb', path: fx.dbFile }, logger);
+    const dest = createDuckdbDestination({ type: 'duckdb', path: fx.dbFile, memory_limit: '256MB' }, logger);
     const loading = dest.load(request('orders', 'create', 'parquet', files), fx.stage, {
       signal: controller.signal,
     });
@@ -113,7 +113,7 @@ describe('DuckDB file lock held by another process', () => {
 describe('DuckDB operations in one process', () => {
   it('queue per file instead of opening it twice', async () => {
     const files = await stageParts(fx, 'parquet');
-    const dest = createDuckdbDestination({ type: 'duckdb', path: fx.dbFile }, logger);
+    const dest = createDuckdbDestination({ type: 'duckdb', path: fx.dbFile, memory_limit: '256MB' }, logger);
     const results = await Promise.all(
       ['a', 'b', 'c', 'd'].map((t, i) =>
         dest.load(request(`t_${t}`, 'create', 'parquet', files, `job-${i}`), fx.stage, ctx),

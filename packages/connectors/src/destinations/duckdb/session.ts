@@ -9,6 +9,8 @@ export type SessionOptions = {
   /** How long to keep retrying while another process holds the database file. */
   lockTimeoutMs: number;
   readOnly?: boolean;
+  /** DuckDB `memory_limit`, e.g. "256MB". */
+  memoryLimit?: string;
   signal: AbortSignal;
   logger: Logger;
 };
@@ -41,7 +43,10 @@ function backoffMs(attempt: number): number {
 
 async function openWithRetry(file: string, options: SessionOptions): Promise<DuckDBInstance> {
   const deadline = Date.now() + options.lockTimeoutMs;
-  const config: Record<string, string> = options.readOnly ? { access_mode: 'READ_ONLY' } : {};
+  const config: Record<string, string> = {
+    ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}),
+    ...(options.memoryLimit ? { memory_limit: options.memoryLimit } : {}),
+  };
   for (let attempt = 0; ; attempt += 1) {
     throwIfAborted(options.signal);
     try {
