@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, runDxa, type TestDatabase } from '@dxa/testing';
+import { createTestDatabase, runDxa, spawnDxa, type TestDatabase } from '@dxa/testing';
 import { createStack, type Stack } from './harness.js';
 
 describe('the dxa command line against a running gateway and worker', () => {
@@ -86,5 +86,32 @@ describe('the dxa command line against a running gateway and worker', () => {
     expect(bad.code).toBe(1);
     expect(bad.output).toMatch(/^FAIL +source remote/m);
     expect(bad.output).not.toContain('Sup3r-Secret-Pa55');
+  });
+
+  it('data-exchange-agent accepts the upstream flags and serves the upstream routes', async () => {
+    const agent = spawnDxa(['--port', '0', '--workers', '2', '--config', stack.configFile], {
+      entry: 'upstream',
+      env: { E2E_API_KEY: 'cli-key-123', AGENT_AFFINITY: 'upstream' },
+    });
+    try {
+      const url = (await agent.waitFor(/agent listening on (http:\/\/[^\s,]+)/))[1]!;
+      const headers = { authorization: 'Bearer cli-key-123' };
+      const health = (await (await fetch(`${url}/health`)).json()) as { status: string };
+      expect(health.status).toBe('healthy');
+      const status = (await (await fetch(`${url}/get_handling_tasks_status`, { headers })).json()) as { handling_tasks: boolean };
+      expect(status.handling_tasks).toBe(true);
+      const task = await fetch(`${url}/tasks`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 't1', engine: 'pg_main', database: db.name, schema: 'public', statement: 'SELECT id, name FROM public.people', source_type: 'postgresql', upload_type: 'local', upload_path: 'upstream' }),
+      });
+      expect(task.status).toBe(200);
+      const { id_task } = (await task.json()) as { id_task: string };
+      const view = await stack.waitForState(id_task, ['completed', 'failed', 'cancelled']);
+      expect(view.state, JSON.stringify(view.error)).toBe('completed');
+      expect(view.result?.extract?.rows).toBe(5000);
+    } finally {
+      await agent.stop();
+    }
   });
 });

@@ -100,4 +100,22 @@ describe('cancellation and worker crashes', () => {
     );
     expect(rows?.[0]).toEqual({ n: String(BIG_ROWS), d: String(BIG_ROWS), s: sourceSum });
   });
+
+  it('on SIGTERM stops taking jobs, hands the running one back by its deadline, and exits cleanly', async () => {
+    const draining = await stack.startWorker('drain', { env: { DXA_SHUTDOWN_TIMEOUT_SECONDS: '0.5' } });
+    const res = await migrate('drain', 'public.big', 'big_drained');
+    const id = res.body.id!;
+    await waitForRows(id);
+    await draining.proc.stop('SIGTERM');
+    expect((await draining.proc.exited).code).toBe(0);
+    const handedBack = await stack.api('GET', `/v1/jobs/${id}`);
+    expect(handedBack.body.state).toBe('queued');
+
+    const next = await stack.startWorker('drain');
+    const view = await stack.waitForState(id, ['completed', 'failed', 'cancelled']);
+    expect(view.state, JSON.stringify(view.error)).toBe('completed');
+    expect(view.worker).toBe(next.id);
+    const rows = await duckdbQuery(stack.duckdbFile, 'SELECT count(*)::BIGINT::VARCHAR AS n, sum(id)::VARCHAR AS s FROM big_drained');
+    expect(rows?.[0]).toEqual({ n: String(BIG_ROWS), s: sourceSum });
+  });
 });

@@ -10,36 +10,7 @@ export function chunked(data: Buffer, size: number): Readable {
   return Readable.from(chunks(), { objectMode: false });
 }
 
-/** Reference CSV parser (character by character, RFC 4180 with `""`): rows of fields, null for unquoted empty. */
-export function parseCsv(text: string): (string | null)[][] {
-  const rows: (string | null)[][] = [];
-  let row: (string | null)[] = [];
-  let field = '';
-  let quoted = false;
-  let wasQuoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted && c === '"' && text[i + 1] === '"') {
-      field += '"';
-      i += 1;
-    } else if (c === '"') {
-      quoted = !quoted;
-      wasQuoted = true;
-    } else if (quoted || (c !== ',' && c !== '\n')) {
-      field += c;
-    } else {
-      row.push(field === '' && !wasQuoted ? null : field);
-      field = '';
-      wasQuoted = false;
-      if (c === '\n') {
-        rows.push(row);
-        row = [];
-      }
-    }
-  }
-  if (quoted || field !== '' || row.length > 0) throw new Error('CSV does not end at a row boundary');
-  return rows;
-}
+export { parseCsv } from '@dxa/testing';
 
 /** Runs a query on a fresh in-memory DuckDB; values come back as JSON-friendly values. */
 export async function duckdbRows(sql: string): Promise<Record<string, unknown>[]> {

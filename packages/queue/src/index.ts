@@ -8,4 +8,4 @@ export { createQueue, createQueueEvents, enqueueJob, KEEP_FINISHED_JOBS_SECONDS 
 export type { QueueJobData, QueueOptions } from './queues.js';
 export type { Queue, QueueEvents, Job, ConnectionOptions } from 'bullmq';
 export { toJobView, waitingFor } from './job-view.js';
-export { newJobId, JOB_ID_PATTERN } from './job-id.js';
+export { newJobId, newJobRecord, JOB_ID_PATTERN } from './job-id.js';

@@ -2,3 +2,4 @@ export * from './databases.js';
 export * from './redis.js';
 export * from './processes.js';
 export * from './checksum.js';
+export * from './csv.js';

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const CLI_MAIN = resolve(REPO_ROOT, 'apps/cli/src/main.ts');
+const UPSTREAM_MAIN = resolve(REPO_ROOT, 'apps/cli/src/upstream-main.ts');
 
 export type DxaProcess = {
   child: ChildProcess;
@@ -14,7 +15,13 @@ export type DxaProcess = {
   stop(signal?: NodeJS.Signals): Promise<void>;
 };
 
-export type SpawnOptions = { env?: NodeJS.ProcessEnv; nodeArgs?: string[]; cwd?: string };
+export type SpawnOptions = {
+  env?: NodeJS.ProcessEnv;
+  nodeArgs?: string[];
+  cwd?: string;
+  /** `upstream` runs the `data-exchange-agent` command line instead of `dxa`. */
+  entry?: 'dxa' | 'upstream';
+};
 
 const TEST_ENV = {
   SNOWFLAKE_DISABLE_PLATFORM_DETECTION: 'true',
@@ -24,7 +31,8 @@ const TEST_ENV = {
 
 /** Runs the real CLI (`dxa <args>`) as a separate process, the way an operator would. */
 export function spawnDxa(args: string[], options: SpawnOptions = {}): DxaProcess {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', CLI_MAIN, ...args], {
+  const main = options.entry === 'upstream' ? UPSTREAM_MAIN : CLI_MAIN;
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', main, ...args], {
     cwd: options.cwd ?? REPO_ROOT,
     env: { ...process.env, ...TEST_ENV, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

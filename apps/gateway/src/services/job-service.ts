@@ -1,7 +1,7 @@
-import { TERMINAL_STATES, queueNameFor, type JobState, type JobView } from '@dxa/contracts';
+import { TERMINAL_STATES, type JobState, type JobView } from '@dxa/contracts';
 import { AppError } from '@dxa/errors';
 import type { Logger } from '@dxa/logger';
-import { JOB_ID_PATTERN, enqueueJob, newJobId, toJobView, type CancelBus, type JobRecord, type JobStore, type WorkerRegistry } from '@dxa/queue';
+import { JOB_ID_PATTERN, enqueueJob, newJobRecord, toJobView, type CancelBus, type JobRecord, type JobStore, type WorkerRegistry } from '@dxa/queue';
 import { checkConnections, type ConfiguredNames } from './connection-check.js';
 import type { QueueRegistry } from './queue-registry.js';
 import { parseJobSpec } from './spec-validation.js';
@@ -51,14 +51,7 @@ export function createJobService(deps: JobServiceDeps): JobService {
   async function submit(body: unknown): Promise<SubmitResult> {
     const spec = parseJobSpec(body);
     checkConnections(spec, deps.connections, await registry.live());
-    const rec: JobRecord = {
-      id: newJobId(),
-      spec,
-      state: 'queued',
-      queue: queueNameFor(spec.affinity),
-      attempts: 0,
-      created_at: new Date().toISOString(),
-    };
+    const rec = newJobRecord(spec);
     await store.create(rec);
     try {
       await withRedisTimeout(queues.queueFor(spec.affinity).then((q) => enqueueJob(q, rec)), 'enqueue');

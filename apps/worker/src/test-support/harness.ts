@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, type DxaConfig } from '@dxa/config';
-import { JobSpec, queueNameFor, type JobSpecInput } from '@dxa/contracts';
+import { JobSpec, type JobSpecInput } from '@dxa/contracts';
 import { createLogger } from '@dxa/logger';
 import {
   createCancelBus,
@@ -11,7 +11,7 @@ import {
   createRedis,
   createWorkerRegistry,
   enqueueJob,
-  newJobId,
+  newJobRecord,
   waitForRedis,
   type JobRecord,
   type Queue,
@@ -110,14 +110,7 @@ export async function createHarness(label: string): Promise<Harness> {
     queue,
     async submit(input) {
       const spec = JobSpec.parse(input);
-      const record: JobRecord = {
-        id: newJobId(),
-        spec,
-        state: 'queued',
-        queue: queueNameFor(spec.affinity),
-        attempts: 0,
-        created_at: new Date().toISOString(),
-      };
+      const record = newJobRecord(spec);
       await store.create(record);
       await enqueueJob(queue(spec.affinity), record);
       return record.id;
