@@ -27,18 +27,25 @@ function terminalBar(): Sink {
   };
 }
 
+/** At most one line every 2 s, plus the last state of each phase when the next one starts. */
 function plainLines(out: NodeJS.WritableStream): Sink {
-  let last = 0;
-  let lastPhase = '';
+  let lastWrite = 0;
+  let shown: Progress | undefined;
+  let latest: Progress | undefined;
+  const write = (p: Progress) => {
+    out.write(`${new Date().toISOString()} ${progressLine(p)}\n`);
+    shown = p;
+    lastWrite = Date.now();
+  };
   return {
     update(p) {
-      const now = Date.now();
-      if (now - last < 2000 && p.phase === lastPhase) return;
-      last = now;
-      lastPhase = p.phase;
-      out.write(`${new Date().toISOString()} ${progressLine(p)}\n`);
+      if (latest && latest !== shown && latest.phase !== p.phase) write(latest);
+      latest = p;
+      if (p.phase !== shown?.phase || Date.now() - lastWrite >= 2000) write(p);
     },
-    stop: () => undefined,
+    stop: () => {
+      if (latest && latest !== shown) write(latest);
+    },
   };
 }
 
