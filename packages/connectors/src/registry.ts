@@ -4,8 +4,10 @@ import { TerminalError } from '@dxa/errors';
 import type { Logger } from '@dxa/logger';
 import type { DestinationConnector, SourceConnector, StageConnector } from './core/types.js';
 import { createDuckdbDestination } from './destinations/duckdb/index.js';
+import { createPostgresDestination } from './destinations/postgres/index.js';
 import { createPostgresSource } from './sources/postgres/index.js';
 import { createLocalStage } from './stages/local/index.js';
+import { createS3Stage } from './stages/s3/index.js';
 
 export type DestinationKind = TargetConnection['type'];
 
@@ -22,6 +24,7 @@ export type DestinationCapabilities = {
 /** Destinations built so far; a kind missing here is not supported yet. */
 export const capabilities: Partial<Record<DestinationKind, DestinationCapabilities>> = {
   duckdb: { formats: ['parquet', 'csv'], stages: ['local'], transactional: true },
+  postgresql: { formats: ['csv', 'parquet'], stages: ['local'], transactional: true },
 };
 
 function notSupported(role: ConnectionRole, name: string, type: string): TerminalError {
@@ -49,6 +52,7 @@ export function createStage(config: DxaConfig, name: string, logger: Logger): St
     case 'local':
       return createLocalStage(conn, logger.child({ connection: name }));
     case 's3':
+      return createS3Stage(conn, logger.child({ connection: name }));
     case 'azure_blob':
     case 'snowflake_stage':
       throw notSupported('stage', name, conn.type);
@@ -61,6 +65,7 @@ export function createDestination(config: DxaConfig, name: string, logger: Logge
     case 'duckdb':
       return createDuckdbDestination(conn, logger.child({ connection: name }));
     case 'postgresql':
+      return createPostgresDestination(conn, logger.child({ connection: name }));
     case 'snowflake':
       throw notSupported('target', name, conn.type);
   }

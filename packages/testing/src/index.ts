@@ -3,3 +3,4 @@ export * from './redis.js';
 export * from './processes.js';
 export * from './checksum.js';
 export * from './csv.js';
+export * from './s3rver.js';

@@ -1,0 +1,119 @@
+import pg from 'pg';
+import type { PoolClient } from 'pg';
+import type { PostgresConnection } from '@dxa/config';
+import { CancelledError } from '@dxa/errors';
+import type { Logger } from '@dxa/logger';
+import type { DestinationConnector, LoadRequest, RunContext } from '../../core/types.js';
+import { poolConfig } from '../../sources/postgres/config.js';
+import { cancelBackend } from '../../sources/postgres/session.js';
+import { wrapLoadError } from './errors.js';
+import { runLoad, tableExistsIn, type LoadPlan } from './load.js';
+import { parseTableName, qualified } from './sql.js';
+
+/** The error to surface once the signal has fired: its reason when it is an Error. */
+function abortError(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error && reason.name !== 'AbortError'
+    ? reason
+    : new CancelledError('the load was cancelled', { step: 'load' });
+}
+
+function planLoad(request: LoadRequest): LoadPlan {
+  return {
+    target: parseTableName(request.table),
+    label: request.table,
+    mode: request.mode,
+    columns: request.columns,
+    format: request.format,
+    files: request.files,
+    expectedRows: request.files.reduce((sum, f) => sum + f.rows, 0),
+    jobId: request.jobId,
+  };
+}
+
+/**
+ * PostgreSQL target: DDL from the engine-neutral column types and `COPY … FROM STDIN` of the
+ * staged parts (Parquet rewritten as CSV by DuckDB first), all in one transaction per load.
+ */
+export function createPostgresDestination(conn: PostgresConnection, logger: Logger): DestinationConnector {
+  const config = poolConfig(conn);
+  const pool = new pg.Pool(config);
+  const log = logger.child({ connector: 'postgresql', host: conn.host, database: conn.database });
+  // Idle clients can fail (server restart); the pool drops them, we only log.
+  pool.on('error', (err) => log.warn('idle PostgreSQL connection failed', { error: err.message }));
+  const wrap = (thrown: unknown, what: string, signal: AbortSignal): Error =>
+    signal.aborted ? abortError(signal) : wrapLoadError(thrown, what, conn.password, signal);
+
+  /** Runs `fn` on a pooled client; aborting cancels its statement; a failure discards the client. */
+  async function session<T>(
+    what: string,
+    ctx: RunContext,
+    fn: (client: PoolClient) => Promise<T>,
+  ): Promise<T> {
+    let client: PoolClient | undefined;
+    const cancelling: Promise<unknown>[] = [];
+    const onAbort = () => {
+      const pid = (client as unknown as { processID?: unknown } | undefined)?.processID;
+      if (typeof pid === 'number') cancelling.push(cancelBackend(config, pid));
+    };
+    if (ctx.signal.aborted) throw abortError(ctx.signal);
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    let failed = false;
+    try {
+      client = await pool.connect();
+      ctx.signal.throwIfAborted();
+      return await fn(client);
+    } catch (thrown) {
+      failed = true;
+      throw wrap(thrown, what, ctx.signal);
+    } finally {
+      ctx.signal.removeEventListener('abort', onAbort);
+      await Promise.all(cancelling);
+      // A destroyed connection ends its backend, so nothing of a failed load lingers on the server.
+      client?.release(failed ? true : undefined);
+    }
+  }
+
+  return {
+    kind: 'postgresql',
+
+    async check(ctx) {
+      await session('check connection', ctx, (client) => client.query('SELECT 1'));
+    },
+
+    async tableExists(table, ctx) {
+      const name = parseTableName(table);
+      return session(`look up ${table}`, ctx, (client) => tableExistsIn(client, name));
+    },
+
+    async count(table, ctx) {
+      const name = parseTableName(table);
+      const n = await session(`count the rows of ${table}`, ctx, async (client) => {
+        const { rows } = await client.query<{ n: string }>(
+          `SELECT count(*)::text AS n FROM ${qualified(name)}`,
+        );
+        return rows[0]?.n;
+      });
+      return Number(n ?? 0);
+    },
+
+    async load(request, stage, ctx) {
+      const plan = planLoad(request);
+      log.info('postgresql load starting', {
+        table: request.table,
+        mode: request.mode,
+        format: request.format,
+        files: request.files.length,
+      });
+      const rows = await session(`load ${request.table}`, ctx, (client) =>
+        runLoad({ client, stage, ctx, wrap: (thrown, what) => wrap(thrown, what, ctx.signal) }, plan),
+      );
+      log.info('postgresql load committed', { table: request.table, mode: request.mode, rows });
+      return { rows };
+    },
+
+    async close() {
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { createPostgresDestination } from './destination.js';
