@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PG_HOST, PG_PORT, PG_USER, createTestDatabase, duckdbTableChecksum, pgTableChecksum, type TestDatabase } from '@dxa/testing';
+import {
+  PG_HOST,
+  PG_PORT,
+  PG_USER,
+  createTestDatabase,
+  duckdbTableChecksum,
+  pgTableChecksum,
+  type TestDatabase,
+} from '@dxa/testing';
 import { createOrdersTable } from './fixtures.js';
 import { createStack, type Stack } from './harness.js';
 
@@ -52,7 +60,10 @@ describe('gateway and two workers with different labels, as separate processes',
       expect(view.worker).toBe(workers[j.label]);
       expect(view.result?.validation?.status).toBe('passed');
       expect(view.result?.extract?.files.length).toBeGreaterThan(1);
-      const source = await pgTableChecksum({ host: PG_HOST, port: PG_PORT, user: PG_USER, database: db.name }, j.source);
+      const source = await pgTableChecksum(
+        { host: PG_HOST, port: PG_PORT, user: PG_USER, database: db.name },
+        j.source,
+      );
       const target = await duckdbTableChecksum(stack.duckdbFile, j.target, source.columns);
       expect(target.rows).toBe(source.rows);
       expect(target.sum).toBe(source.sum);

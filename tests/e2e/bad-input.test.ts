@@ -28,11 +28,41 @@ describe('bad input gets the documented error and enqueues nothing', () => {
 
   const cases: { name: string; body: unknown; status: number; code: string; mentions?: string }[] = [
     { name: 'malformed JSON', body: '{"type": "extract",', status: 400, code: 'INVALID_JSON' },
-    { name: 'unknown job type', body: { ...valid, type: 'teleport' }, status: 422, code: 'UNKNOWN_JOB_TYPE', mentions: 'teleport' },
-    { name: 'unknown connection', body: { ...valid, source: { connection: 'nope', table: 'public.t' } }, status: 422, code: 'UNKNOWN_CONNECTION', mentions: 'nope' },
-    { name: 'DELETE statement', body: { ...valid, source: { connection: 'pg_main', query: 'DELETE FROM t' } }, status: 422, code: 'VALIDATION_FAILED', mentions: 'SELECT' },
-    { name: 'stacked statements', body: { ...valid, source: { connection: 'pg_main', query: 'SELECT 1; DROP TABLE t' } }, status: 422, code: 'VALIDATION_FAILED', mentions: 'single statement' },
-    { name: 'table name carrying SQL', body: { ...valid, source: { connection: 'pg_main', table: 'public.t; DROP TABLE t' } }, status: 422, code: 'VALIDATION_FAILED', mentions: 'source.table' },
+    {
+      name: 'unknown job type',
+      body: { ...valid, type: 'teleport' },
+      status: 422,
+      code: 'UNKNOWN_JOB_TYPE',
+      mentions: 'teleport',
+    },
+    {
+      name: 'unknown connection',
+      body: { ...valid, source: { connection: 'nope', table: 'public.t' } },
+      status: 422,
+      code: 'UNKNOWN_CONNECTION',
+      mentions: 'nope',
+    },
+    {
+      name: 'DELETE statement',
+      body: { ...valid, source: { connection: 'pg_main', query: 'DELETE FROM t' } },
+      status: 422,
+      code: 'VALIDATION_FAILED',
+      mentions: 'SELECT',
+    },
+    {
+      name: 'stacked statements',
+      body: { ...valid, source: { connection: 'pg_main', query: 'SELECT 1; DROP TABLE t' } },
+      status: 422,
+      code: 'VALIDATION_FAILED',
+      mentions: 'single statement',
+    },
+    {
+      name: 'table name carrying SQL',
+      body: { ...valid, source: { connection: 'pg_main', table: 'public.t; DROP TABLE t' } },
+      status: 422,
+      code: 'VALIDATION_FAILED',
+      mentions: 'source.table',
+    },
   ];
 
   for (const c of cases) {

@@ -11,7 +11,9 @@ describe('the dxa command line against a running gateway and worker', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('cli');
-    await db.query(`CREATE TABLE public.people AS SELECT g AS id, 'person ' || g AS name FROM generate_series(1, 5000) g`);
+    await db.query(
+      `CREATE TABLE public.people AS SELECT g AS id, 'person ' || g AS name FROM generate_series(1, 5000) g`,
+    );
     stack = createStack({ database: db.name, apiKey: 'cli-key-123' });
     await stack.startGateway();
     await stack.startWorker('default');
@@ -43,7 +45,9 @@ describe('the dxa command line against a running gateway and worker', () => {
 
     const status = await runDxa(['status', id!, '--json', ...gw()]);
     expect(status.code).toBe(0);
-    expect((JSON.parse(status.output.slice(status.output.indexOf('{'))) as { state: string }).state).toBe('completed');
+    expect((JSON.parse(status.output.slice(status.output.indexOf('{'))) as { state: string }).state).toBe(
+      'completed',
+    );
 
     const jobs = await runDxa(['jobs', '--state', 'completed', ...gw()]);
     expect(jobs.output).toContain(id);
@@ -55,7 +59,14 @@ describe('the dxa command line against a running gateway and worker', () => {
 
   it('submit --watch exits non-zero when the job fails', async () => {
     const bad = join(stack.dir, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ type: 'migrate', source: { connection: 'pg_main', table: 'public.missing' }, target: { connection: 'warehouse', table: 'x' } }));
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        type: 'migrate',
+        source: { connection: 'pg_main', table: 'public.missing' },
+        target: { connection: 'warehouse', table: 'x' },
+      }),
+    );
     const res = await runDxa(['submit', bad, '--watch', ...gw()]);
     expect(res.code).toBe(1);
     expect(res.output).toMatch(/SOURCE_NOT_FOUND/);
@@ -72,7 +83,9 @@ describe('the dxa command line against a running gateway and worker', () => {
   });
 
   it('test-connections prints one line per connection and fails without leaking the password', async () => {
-    const ok = await runDxa(['test-connections', '--config', stack.configFile], { env: { E2E_API_KEY: 'cli-key-123' } });
+    const ok = await runDxa(['test-connections', '--config', stack.configFile], {
+      env: { E2E_API_KEY: 'cli-key-123' },
+    });
     expect(ok.code, ok.output).toBe(0);
     expect(ok.output).toMatch(/^ok +source pg_main/m);
     expect(ok.output).toMatch(/^ok +target warehouse/m);
@@ -98,12 +111,23 @@ describe('the dxa command line against a running gateway and worker', () => {
       const headers = { authorization: 'Bearer cli-key-123' };
       const health = (await (await fetch(`${url}/health`)).json()) as { status: string };
       expect(health.status).toBe('healthy');
-      const status = (await (await fetch(`${url}/get_handling_tasks_status`, { headers })).json()) as { handling_tasks: boolean };
+      const status = (await (await fetch(`${url}/get_handling_tasks_status`, { headers })).json()) as {
+        handling_tasks: boolean;
+      };
       expect(status.handling_tasks).toBe(true);
       const task = await fetch(`${url}/tasks`, {
         method: 'POST',
         headers: { ...headers, 'content-type': 'application/json' },
-        body: JSON.stringify({ id: 't1', engine: 'pg_main', database: db.name, schema: 'public', statement: 'SELECT id, name FROM public.people', source_type: 'postgresql', upload_type: 'local', upload_path: 'upstream' }),
+        body: JSON.stringify({
+          id: 't1',
+          engine: 'pg_main',
+          database: db.name,
+          schema: 'public',
+          statement: 'SELECT id, name FROM public.people',
+          source_type: 'postgresql',
+          upload_type: 'local',
+          upload_path: 'upstream',
+        }),
       });
       expect(task.status).toBe(200);
       const { id_task } = (await task.json()) as { id_task: string };

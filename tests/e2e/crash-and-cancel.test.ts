@@ -23,8 +23,12 @@ describe('cancellation and worker crashes', () => {
   beforeAll(async () => {
     db = await createTestDatabase('crash');
     await db.query(`CREATE TABLE public.big (id bigint PRIMARY KEY, v double precision, label text)`);
-    await db.query(`INSERT INTO public.big SELECT g, g / 7.0, 'row ' || g FROM generate_series(1, ${BIG_ROWS}) g`);
-    await db.query(`CREATE TABLE public.small AS SELECT g AS id, 'old ' || g AS label FROM generate_series(1, 10) g`);
+    await db.query(
+      `INSERT INTO public.big SELECT g, g / 7.0, 'row ' || g FROM generate_series(1, ${BIG_ROWS}) g`,
+    );
+    await db.query(
+      `CREATE TABLE public.small AS SELECT g AS id, 'old ' || g AS label FROM generate_series(1, 10) g`,
+    );
     const r = await db.query<{ s: string }>('SELECT sum(id)::text AS s FROM public.big');
     sourceSum = r.rows[0]!.s;
     stack = createStack({ database: db.name });
@@ -72,7 +76,10 @@ describe('cancellation and worker crashes', () => {
     expect(view.error?.code).toBe('CANCELLED');
 
     // The replace never happened: the table still holds the 10 old rows.
-    const rows = await duckdbQuery(stack.duckdbFile, 'SELECT count(*)::INT AS n, min(label) AS l FROM keep_me');
+    const rows = await duckdbQuery(
+      stack.duckdbFile,
+      'SELECT count(*)::INT AS n, min(label) AS l FROM keep_me',
+    );
     expect(rows?.[0]).toEqual({ n: 10, l: 'old 1' });
     expect((await duckdbTables(stack.duckdbFile)).filter((t) => t.includes('__dxa_'))).toEqual([]);
     // Nothing of the cancelled job looks complete: no manifest, no partial files in its stage folder.
@@ -115,7 +122,10 @@ describe('cancellation and worker crashes', () => {
     const view = await stack.waitForState(id, ['completed', 'failed', 'cancelled']);
     expect(view.state, JSON.stringify(view.error)).toBe('completed');
     expect(view.worker).toBe(next.id);
-    const rows = await duckdbQuery(stack.duckdbFile, 'SELECT count(*)::BIGINT::VARCHAR AS n, sum(id)::VARCHAR AS s FROM big_drained');
+    const rows = await duckdbQuery(
+      stack.duckdbFile,
+      'SELECT count(*)::BIGINT::VARCHAR AS n, sum(id)::VARCHAR AS s FROM big_drained',
+    );
     expect(rows?.[0]).toEqual({ n: String(BIG_ROWS), s: sourceSum });
   });
 });

@@ -34,14 +34,26 @@ export type Stack = {
   stageDir: string;
   gatewayUrl?: string;
   startGateway(): Promise<DxaProcess>;
-  startWorker(affinity: string, opts?: { concurrency?: number } & SpawnOptions): Promise<{ proc: DxaProcess; id: string }>;
-  api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: ApiBody }>;
+  startWorker(
+    affinity: string,
+    opts?: { concurrency?: number } & SpawnOptions,
+  ): Promise<{ proc: DxaProcess; id: string }>;
+  api(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: ApiBody }>;
   waitForState(id: string, states: string[], timeoutMs?: number): Promise<JobView>;
   stop(): Promise<void>;
 };
 
 // Fast stall detection so a killed worker's job is picked up within seconds.
-const WORKER_ENV = { DXA_LOCK_DURATION_MS: '4000', DXA_STALLED_INTERVAL_MS: '1000', DXA_HEARTBEAT_MS: '1000' };
+const WORKER_ENV = {
+  DXA_LOCK_DURATION_MS: '4000',
+  DXA_STALLED_INTERVAL_MS: '1000',
+  DXA_HEARTBEAT_MS: '1000',
+};
 
 export function createStack(options: StackOptions): Stack {
   const dir = mkdtempSync(join(tmpdir(), 'dxa-e2e-'));
@@ -92,19 +104,36 @@ ${options.extraToml ?? ''}
       return proc;
     },
     async startWorker(affinity, opts = {}) {
-      const proc = spawnDxa(['worker', '--config', configFile, '--affinity', affinity, '--concurrency', String(opts.concurrency ?? 2)], {
-        ...opts,
-        env: { ...env, ...WORKER_ENV, ...opts.env },
-      });
+      const proc = spawnDxa(
+        [
+          'worker',
+          '--config',
+          configFile,
+          '--affinity',
+          affinity,
+          '--concurrency',
+          String(opts.concurrency ?? 2),
+        ],
+        {
+          ...opts,
+          env: { ...env, ...WORKER_ENV, ...opts.env },
+        },
+      );
       procs.push(proc);
       const m = await proc.waitFor(/worker (\S+) serving/);
       return { proc, id: m[1]! };
     },
     async api(method, path, body, headers = {}) {
-      const auth: Record<string, string> = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {};
+      const auth: Record<string, string> = options.apiKey
+        ? { authorization: `Bearer ${options.apiKey}` }
+        : {};
       const res = await fetch(`${stack.gatewayUrl}${path}`, {
         method,
-        headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        headers: {
+          ...auth,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
         ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
       });
       const text = await res.text();

@@ -18,9 +18,13 @@ describe('a worker with a 512 MB heap migrates a table bigger than its heap', ()
     database = await ensurePgbench(SCALE);
     const client = new pg.Client({ host: PG_HOST, port: PG_PORT, user: PG_USER, database });
     await client.connect();
-    const size = await client.query<{ b: string }>("SELECT pg_total_relation_size('pgbench_accounts')::text AS b");
+    const size = await client.query<{ b: string }>(
+      "SELECT pg_total_relation_size('pgbench_accounts')::text AS b",
+    );
     expect(Number(size.rows[0]!.b)).toBeGreaterThan(512 * 1024 * 1024);
-    const r = await client.query<{ n: string; s: string }>('SELECT count(*)::text AS n, sum(abalance + aid)::text AS s FROM pgbench_accounts');
+    const r = await client.query<{ n: string; s: string }>(
+      'SELECT count(*)::text AS n, sum(abalance + aid)::text AS s FROM pgbench_accounts',
+    );
     expected = r.rows[0]!;
     await client.end();
     stack = createStack({ database });
@@ -44,7 +48,10 @@ describe('a worker with a 512 MB heap migrates a table bigger than its heap', ()
     expect(res.status).toBe(202);
     const view = await stack.waitForState(res.body.id!, ['completed', 'failed', 'cancelled'], 600_000);
     expect(view.state, JSON.stringify(view.error)).toBe('completed');
-    const rows = await duckdbQuery(stack.duckdbFile, 'SELECT count(*)::VARCHAR AS n, sum(abalance + aid)::VARCHAR AS s FROM accounts');
+    const rows = await duckdbQuery(
+      stack.duckdbFile,
+      'SELECT count(*)::VARCHAR AS n, sum(abalance + aid)::VARCHAR AS s FROM accounts',
+    );
     expect(rows?.[0]).toEqual(expected);
     // Peak resident memory of the worker, for the record (bench/ tracks it; not a pass/fail figure here).
     const peak = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${workerPid}/status`, 'utf8'))?.[1];

@@ -24,7 +24,8 @@ export type DestinationCapabilities = {
 /** Destinations built so far; a kind missing here is not supported yet. */
 export const capabilities: Partial<Record<DestinationKind, DestinationCapabilities>> = {
   duckdb: { formats: ['parquet', 'csv'], stages: ['local'], transactional: true },
-  postgresql: { formats: ['csv', 'parquet'], stages: ['local'], transactional: true },
+  // It streams staged files through the stage itself, so any stage works.
+  postgresql: { formats: ['csv', 'parquet'], stages: ['local', 's3'], transactional: true },
 };
 
 function notSupported(role: ConnectionRole, name: string, type: string): TerminalError {
