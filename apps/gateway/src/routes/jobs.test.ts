@@ -87,6 +87,16 @@ describe('POST /v1/jobs rejections leave nothing behind', () => {
     await expectNothingStored();
   });
 
+  it('a load naming an unknown extract job → 422 VALIDATION_FAILED on from_job', async () => {
+    const res = await request(gw.app)
+      .post('/v1/jobs')
+      .send({ type: 'load', from_job: 'no-such-job', target: { connection: 'warehouse', table: 't' } });
+    expect(res.status).toBe(422);
+    expect(errorOf(res).code).toBe('VALIDATION_FAILED');
+    expect(errorOf(res).details).toEqual([{ path: 'from_job', message: 'no job no-such-job' }]);
+    await expectNothingStored();
+  });
+
   it('a connection configured under another role → 422 UNKNOWN_CONNECTION', async () => {
     const res = await request(gw.app).post('/v1/jobs').send({ type: 'extract', source: { connection: 'warehouse', table: 'public.t' } });
     expect(res.status).toBe(422);

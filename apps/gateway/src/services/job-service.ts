@@ -1,4 +1,4 @@
-import { TERMINAL_STATES, type JobState, type JobView } from '@dxa/contracts';
+import { TERMINAL_STATES, type JobSpec, type JobState, type JobView } from '@dxa/contracts';
 import { AppError } from '@dxa/errors';
 import type { Logger } from '@dxa/logger';
 import { JOB_ID_PATTERN, enqueueJob, newJobRecord, toJobView, type CancelBus, type JobRecord, type JobStore, type WorkerRegistry } from '@dxa/queue';
@@ -48,9 +48,24 @@ export function createJobService(deps: JobServiceDeps): JobService {
     await withRedisTimeout(removeJob, 'undo enqueue', 1_000).catch(() => undefined);
   }
 
+  /** A load names the extract it loads; refusing an unknown one now beats a failed job later. */
+  async function checkFromJob(spec: JobSpec): Promise<void> {
+    if (spec.type !== 'load') return;
+    const from = await store.get(spec.from_job);
+    const problem = !from
+      ? `no job ${spec.from_job}`
+      : from.spec.type !== 'extract' && from.spec.type !== 'migrate'
+        ? `job ${spec.from_job} is a ${from.spec.type} job, not an extract`
+        : undefined;
+    if (problem) {
+      throw new AppError('VALIDATION_FAILED', `from_job: ${problem}`, [{ path: 'from_job', message: problem }]);
+    }
+  }
+
   async function submit(body: unknown): Promise<SubmitResult> {
     const spec = parseJobSpec(body);
     checkConnections(spec, deps.connections, await registry.live());
+    await checkFromJob(spec);
     const rec = newJobRecord(spec);
     await store.create(rec);
     try {
