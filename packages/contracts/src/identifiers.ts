@@ -29,6 +29,11 @@ export const ConnectionName = z
   .string()
   .regex(/^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,127}$/, { message: 'must be a connection name from the configuration' });
 
+/** Double-quotes one identifier part (SQL standard: PostgreSQL, DuckDB, Snowflake, SQL Server with QUOTED_IDENTIFIER). */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
 /** Splits `schema.table` (quoted parts allowed) into unquoted parts. */
 export function splitQualifiedName(name: string): string[] {
   const parts: string[] = [];

@@ -1,11 +1,10 @@
+import { quoteIdentifier } from '@dxa/contracts';
 import type { EncodeColumn } from './types.js';
 
 /** DuckDB's largest DECIMAL precision; wider numerics stay text so no digit is lost. */
 const DUCKDB_MAX_DECIMAL_PRECISION = 38;
 
-export function quoteDuckdbIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
+export const quoteDuckdbIdent = quoteIdentifier;
 
 export function quoteDuckdbString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;

@@ -1,5 +1,6 @@
 import { TerminalError } from '@dxa/errors';
 import { runLoad } from '../services/load-service.js';
+import { refuseUnsupportedPairing } from '../services/pairing.js';
 import type { Handler } from './types.js';
 
 export const load: Handler<'load'> = async (ctx) => {
@@ -23,6 +24,8 @@ export const load: Handler<'load'> = async (ctx) => {
       'INVALID_JOB',
       `from_job ${spec.from_job} is a ${from.spec.type} job with no staged files`,
     );
+  const stageKind = ctx.connectors.stage(extracted.stage.connection).kind;
+  refuseUnsupportedPairing(ctx, spec.target.connection, stageKind, extracted.format);
   const result = await runLoad(ctx, {
     stageName: extracted.stage.connection,
     manifestPath: extracted.manifest,

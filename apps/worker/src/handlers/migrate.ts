@@ -1,9 +1,8 @@
-import { capabilities, type DestinationKind } from '@dxa/connectors';
-import type { FileFormat } from '@dxa/contracts';
 import { TerminalError } from '@dxa/errors';
 import { discardStagedOnCancel } from '../services/cancel-cleanup.js';
 import { runExtract } from '../services/extract-service.js';
 import { runLoad } from '../services/load-service.js';
+import { refuseUnsupportedPairing } from '../services/pairing.js';
 import { stagePrefixFor } from '../services/stage-paths.js';
 import { runCountCheck } from '../services/validation-service.js';
 import { extractPlanOf } from './extract.js';
@@ -28,30 +27,11 @@ async function refuseExistingTarget(ctx: JobContext<'migrate'>): Promise<void> {
   }
 }
 
-/** A target that cannot read this stage or format fails before anything is extracted. */
-function refuseUnsupportedPairing(ctx: JobContext<'migrate'>, stageKind: string, format: FileFormat): void {
-  const target = ctx.connectors.destination(ctx.spec.target.connection);
-  const caps = capabilities[target.kind as DestinationKind];
-  if (!caps) return;
-  const problem = !caps.stages.includes(stageKind)
-    ? `cannot load from a ${stageKind} stage (it loads from: ${caps.stages.join(', ')})`
-    : !caps.formats.includes(format)
-      ? `cannot load ${format} files (it loads: ${caps.formats.join(', ')})`
-      : undefined;
-  if (problem) {
-    throw new TerminalError(
-      'CONFIG_ERROR',
-      `target "${ctx.spec.target.connection}" (${target.kind}) ${problem}`,
-      { step: 'plan' },
-    );
-  }
-}
-
 export const migrate: Handler<'migrate'> = async (ctx) => {
   const { spec } = ctx;
   const plan = extractPlanOf(ctx);
   const stage = ctx.connectors.stage(plan.stageName);
-  refuseUnsupportedPairing(ctx, stage.kind, plan.format);
+  refuseUnsupportedPairing(ctx, spec.target.connection, stage.kind, plan.format);
   await refuseExistingTarget(ctx);
   await discardStagedOnCancel(ctx, stage, stagePrefixFor(plan.stagePath, ctx.jobId), async () => {
     const extracted = await runExtract(ctx, plan);

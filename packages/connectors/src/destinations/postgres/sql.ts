@@ -1,4 +1,4 @@
-import { splitQualifiedName } from '@dxa/contracts';
+import { quoteIdentifier, splitQualifiedName } from '@dxa/contracts';
 import { TerminalError } from '@dxa/errors';
 import type { Column } from '../../core/types.js';
 
@@ -8,9 +8,7 @@ export type TableName = { schema: string | undefined; table: string };
 /** PostgreSQL truncates identifiers longer than this (NAMEDATALEN - 1 bytes). */
 const MAX_IDENTIFIER_BYTES = 63;
 
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
+export const quoteIdent = quoteIdentifier;
 
 export function parseTableName(name: string): TableName {
   let parts: string[];

@@ -151,11 +151,4 @@ export async function busyBackends(fx: Fixture): Promise<string[]> {
   return rows.map((r) => r.state);
 }
 
-export async function eventually(check: () => Promise<boolean>, deadlineMs = 10_000): Promise<boolean> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() > until) return false;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+export { eventually } from '@dxa/testing';

@@ -1,12 +1,10 @@
 import type { ClientBase } from 'pg';
-import type { SourceRef } from '@dxa/contracts';
+import { quoteIdentifier, type SourceRef } from '@dxa/contracts';
 import { TerminalError } from '@dxa/errors';
 import type { Column, SourceDescription } from '../../core/types.js';
 import { toColumn, type PgTypeInfo } from './types.js';
 
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
+export const quoteIdent = quoteIdentifier;
 
 /**
  * A user query wrapped as a subquery. Newlines keep a trailing `--` comment from swallowing the

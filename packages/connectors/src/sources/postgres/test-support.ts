@@ -60,15 +60,7 @@ export async function activeBackends(db: TestDatabase): Promise<{ pid: number; q
   return rows;
 }
 
-/** Polls until `check` returns true or the deadline passes; returns the last result. */
-export async function eventually(check: () => Promise<boolean>, deadlineMs = 10_000): Promise<boolean> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() > until) return false;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+export { eventually } from '@dxa/testing';
 
 export { parseCsv } from '@dxa/testing';
 
