@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { JobView, WorkerInfo, type JobSpecInput } from '@dxa/contracts';
 
-const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.array(z.unknown()).optional() }) });
+const ErrorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.array(z.unknown()).optional() }),
+});
 
 export class ApiError extends Error {
   constructor(
@@ -86,7 +88,8 @@ export class GatewayClient {
       headers: this.headers({ accept: 'text/event-stream' }),
       ...(signal ? { signal } : {}),
     });
-    if (!res.ok || !res.body) throw new ApiError(res.status, 'HTTP_ERROR', `event stream answered ${res.status}`);
+    if (!res.ok || !res.body)
+      throw new ApiError(res.status, 'HTTP_ERROR', `event stream answered ${res.status}`);
     const decoder = new TextDecoder();
     let buffer = '';
     for await (const chunk of res.body) {

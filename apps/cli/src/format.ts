@@ -20,7 +20,9 @@ export function formatDuration(seconds: number): string {
   if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)}s`;
   const m = Math.floor(seconds / 60);
   const s = Math.round(seconds % 60);
-  return m < 60 ? `${m}m${String(s).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+  return m < 60
+    ? `${m}m${String(s).padStart(2, '0')}s`
+    : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
 /** One plain line of progress, for logs and non-terminal output. */
@@ -39,19 +41,25 @@ function elapsedSeconds(view: JobView): number | undefined {
 /** The human-readable summary `dxa status` prints. */
 export function jobSummary(view: JobView): string {
   const lines = [`job ${view.id} (${view.type}${view.name ? `, ${view.name}` : ''}): ${view.state}`];
-  lines.push(`  affinity ${view.affinity}${view.worker ? `, worker ${view.worker}` : ''}, attempts ${view.attempts}`);
+  lines.push(
+    `  affinity ${view.affinity}${view.worker ? `, worker ${view.worker}` : ''}, attempts ${view.attempts}`,
+  );
   if (view.waiting_for) lines.push(`  waiting for ${view.waiting_for}`);
   const elapsed = elapsedSeconds(view);
   if (elapsed !== undefined) lines.push(`  elapsed ${formatDuration(elapsed)}`);
   if (view.progress && view.state === 'active') lines.push(`  ${progressLine(view.progress)}`);
   const r = view.result;
   if (r?.extract) {
-    lines.push(`  extracted ${formatNumber(r.extract.rows)} rows into ${r.extract.files.length} ${r.extract.format} files (${formatBytes(r.extract.files.reduce((a, f) => a + f.bytes, 0))})`);
+    lines.push(
+      `  extracted ${formatNumber(r.extract.rows)} rows into ${r.extract.files.length} ${r.extract.format} files (${formatBytes(r.extract.files.reduce((a, f) => a + f.bytes, 0))})`,
+    );
   }
   if (r?.load) lines.push(`  loaded ${formatNumber(r.load.rows)} rows into ${r.load.table} (${r.load.mode})`);
   if (r?.validation) {
     const c = r.validation.count;
-    const counts = c ? `: source ${formatNumber(c.source_rows)} rows, target ${formatNumber(c.target_rows)} rows` : '';
+    const counts = c
+      ? `: source ${formatNumber(c.source_rows)} rows, target ${formatNumber(c.target_rows)} rows`
+      : '';
     lines.push(`  validation ${r.validation.status}${counts}`);
   }
   if (view.error) lines.push(`  error ${view.error.code}: ${view.error.message}`);

@@ -13,7 +13,9 @@ process.env.SF_TELEMETRY_DISABLE_CONNECTION_SHAPE ??= '1';
 const debug = process.argv.includes('--debug');
 
 /** Wraps a command so that failures print one line and set the exit code. */
-function action<A extends unknown[]>(fn: (...args: A) => Promise<number | void>): (...args: A) => Promise<void> {
+function action<A extends unknown[]>(
+  fn: (...args: A) => Promise<number | void>,
+): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       const code = await fn(...args);
@@ -34,7 +36,9 @@ export function buildProgram(): Command {
 
   const withConfig = (cmd: Command) => cmd.option('-c, --config <file>', 'configuration TOML file');
   const withGateway = (cmd: Command) =>
-    withConfig(cmd).option('--gateway <url>', 'gateway URL (env DXA_GATEWAY_URL)').option('--api-key <key>', 'API key (env DXA_API_KEY)');
+    withConfig(cmd)
+      .option('--gateway <url>', 'gateway URL (env DXA_GATEWAY_URL)')
+      .option('--api-key <key>', 'API key (env DXA_API_KEY)');
 
   withConfig(program.command('gateway').description('run the REST API'))
     .option('-p, --port <port>', 'port to listen on')
@@ -52,13 +56,23 @@ export function buildProgram(): Command {
     .option('-a, --affinity <labels>', 'comma-separated labels (env AGENT_AFFINITY)')
     .action(action((opts: Record<string, string>) => runAgent({ ...program.opts(), ...opts })));
 
-  withGateway(program.command('submit <job.json>').description('submit a job ("-" reads stdin); prints its id'))
+  withGateway(
+    program.command('submit <job.json>').description('submit a job ("-" reads stdin); prints its id'),
+  )
     .option('--watch', 'follow progress; exit 0 only if the job completes')
-    .action(action((file: string, opts: Record<string, string | boolean>) => submit(file, { ...program.opts(), ...opts })));
+    .action(
+      action((file: string, opts: Record<string, string | boolean>) =>
+        submit(file, { ...program.opts(), ...opts }),
+      ),
+    );
 
   withGateway(program.command('status <id>').description('show a job'))
     .option('--json', 'print the job view as JSON')
-    .action(action((id: string, opts: Record<string, string | boolean>) => status(id, { ...program.opts(), ...opts })));
+    .action(
+      action((id: string, opts: Record<string, string | boolean>) =>
+        status(id, { ...program.opts(), ...opts }),
+      ),
+    );
 
   withGateway(program.command('cancel <id>').description('cancel a job')).action(
     action((id: string, opts: Record<string, string>) => cancel(id, { ...program.opts(), ...opts })),

@@ -4,8 +4,15 @@ import { createLogger, registerSecrets, type Logger } from '@dxa/logger';
 export type GlobalOptions = { config?: string; debug?: boolean };
 
 /** Loads and validates the configuration once, and teaches the logger its secrets. */
-export function loadRuntime(opts: GlobalOptions, overrides: Record<string, unknown> = {}): { config: DxaConfig; logger: Logger } {
-  const { config } = loadConfig({ ...(opts.config ? { file: opts.config } : {}), env: process.env, overrides });
+export function loadRuntime(
+  opts: GlobalOptions,
+  overrides: Record<string, unknown> = {},
+): { config: DxaConfig; logger: Logger } {
+  const { config } = loadConfig({
+    ...(opts.config ? { file: opts.config } : {}),
+    env: process.env,
+    overrides,
+  });
   registerSecrets(secretValues(config));
   const debug = opts.debug === true || config.application.debug_mode;
   const logger = createLogger('dxa', { level: process.env.LOG_LEVEL ?? (debug ? 'debug' : 'info') });
@@ -33,13 +40,15 @@ export function onShutdownSignal(logger: Logger, stop: () => Promise<void>): voi
 
 export function parsePositiveInt(value: string, name: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer, got "${value}"`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`${name} must be a positive integer, got "${value}"`);
   return n;
 }
 
 export function parsePort(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be an integer from 0 to 65535, got "${value}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new UsageError(`--port must be an integer from 0 to 65535, got "${value}"`);
   return n;
 }
 

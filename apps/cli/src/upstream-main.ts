@@ -16,7 +16,13 @@ const program = new Command('data-exchange-agent')
   .option('-d, --debug', 'debug logs and stack traces');
 
 program.parse(process.argv);
-const opts = program.opts<{ port?: string; workers?: string; config?: string; affinity?: string; debug?: boolean }>();
+const opts = program.opts<{
+  port?: string;
+  workers?: string;
+  config?: string;
+  affinity?: string;
+  debug?: boolean;
+}>();
 try {
   await runAgent(opts);
 } catch (err) {

@@ -7,14 +7,23 @@ type Sink = { update(p: Progress): void; stop(): void };
 
 function terminalBar(): Sink {
   const bar = new cliProgress.SingleBar(
-    { format: ' {phase} [{bar}] {percentage}% | {rowsText} rows | {bytesText} | {rate} rows/s | eta {eta_formatted}', hideCursor: true },
+    {
+      format:
+        ' {phase} [{bar}] {percentage}% | {rowsText} rows | {bytesText} | {rate} rows/s | eta {eta_formatted}',
+      hideCursor: true,
+    },
     cliProgress.Presets.shades_classic,
   );
   let started = false;
   return {
     update(p) {
       const total = Math.max(p.total_rows_estimate ?? p.rows, p.rows, 1);
-      const payload = { phase: p.phase.padEnd(8), rowsText: formatNumber(p.rows), bytesText: formatBytes(p.bytes), rate: formatNumber(p.rows_per_second) };
+      const payload = {
+        phase: p.phase.padEnd(8),
+        rowsText: formatNumber(p.rows),
+        bytesText: formatBytes(p.bytes),
+        rate: formatNumber(p.rows_per_second),
+      };
       if (!started) {
         bar.start(total, p.rows, payload);
         started = true;

@@ -24,7 +24,18 @@ export function buildApp(deps: GatewayDeps): Express {
   app.use(metricsRouter(deps));
 
   const needsRedis = requireRedis(deps.redis);
-  app.use(['/v1', '/tasks', '/handle_tasks', '/stop', '/get_handling_tasks_status', '/get_tasks_count', '/tasks_processed'], needsRedis);
+  app.use(
+    [
+      '/v1',
+      '/tasks',
+      '/handle_tasks',
+      '/stop',
+      '/get_handling_tasks_status',
+      '/get_tasks_count',
+      '/tasks_processed',
+    ],
+    needsRedis,
+  );
   app.use(jobEventsRouter(deps));
   app.use(jobsRouter(deps));
   app.use(workersRouter(deps));

@@ -45,8 +45,20 @@ export function createGatewayDeps(options: GatewayDepsOptions): GatewayDeps {
   const registry = createWorkerRegistry(redis, prefix);
   const cancelBus = createCancelBus(redis, () => createRedis(url, 'subscriber'), prefix);
   const queues = createQueueRegistry({ redis, prefix, registry, labels: config.application.affinity });
-  const hub = createJobEventsHub({ connection: () => bullmqConnectionOptions(url, 'subscriber'), prefix, logger, redis });
-  const jobs = createJobService({ store, registry, cancelBus, queues, connections: connectionNames(config), logger });
+  const hub = createJobEventsHub({
+    connection: () => bullmqConnectionOptions(url, 'subscriber'),
+    prefix,
+    logger,
+    redis,
+  });
+  const jobs = createJobService({
+    store,
+    registry,
+    cancelBus,
+    queues,
+    connections: connectionNames(config),
+    logger,
+  });
   return {
     config,
     logger,

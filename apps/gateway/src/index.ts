@@ -1,3 +1,9 @@
 export { buildApp } from './app.js';
-export { startGateway, PortInUseError, isLoopback, type StartGatewayOptions, type RunningGateway } from './server.js';
+export {
+  startGateway,
+  PortInUseError,
+  isLoopback,
+  type StartGatewayOptions,
+  type RunningGateway,
+} from './server.js';
 export { createGatewayDeps, closeGatewayDeps, type GatewayDeps, type GatewayDepsOptions } from './deps.js';

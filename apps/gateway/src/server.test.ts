@@ -56,7 +56,9 @@ describe('startGateway', () => {
   it('fails clearly when the port is taken', async () => {
     const first = await startGateway({ config: testConfig(prefix), logger, port: 0 });
     try {
-      const err = await startGateway({ config: testConfig(prefix), logger, port: first.port }).catch((e: unknown) => e);
+      const err = await startGateway({ config: testConfig(prefix), logger, port: first.port }).catch(
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(PortInUseError);
       expect((err as Error).message).toContain(`port ${first.port}`);
       expect((err as PortInUseError).code).toBe('EADDRINUSE');
@@ -69,7 +71,12 @@ describe('startGateway', () => {
     const gateway = await startGateway({ config: testConfig(prefix), logger, host: '0.0.0.0', port: 0 });
     expect(gateway.url).toBe(`http://127.0.0.1:${gateway.port}`);
     await gateway.close();
-    const keyed = await startGateway({ config: testConfig(prefix, { apiKey: 'k' }), logger, host: '127.0.0.2', port: 0 });
+    const keyed = await startGateway({
+      config: testConfig(prefix, { apiKey: 'k' }),
+      logger,
+      host: '127.0.0.2',
+      port: 0,
+    });
     expect(keyed.url).toBe(`http://127.0.0.2:${keyed.port}`);
     await keyed.close();
   });

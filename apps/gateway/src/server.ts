@@ -35,7 +35,9 @@ export function isLoopback(host: string): boolean {
 export function bindHost(config: DxaConfig, logger: Logger, requested?: string): string {
   const host = requested ?? config.server.host;
   if (config.task_source.api.key || isLoopback(host)) return host;
-  logger.warn('no API key configured (task_source.api.key / DXA_API_KEY): listening on 127.0.0.1 only', { configured_host: host });
+  logger.warn('no API key configured (task_source.api.key / DXA_API_KEY): listening on 127.0.0.1 only', {
+    configured_host: host,
+  });
   return '127.0.0.1';
 }
 
@@ -43,7 +45,11 @@ function listen(server: Server, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => {
       if (err.code === 'EADDRINUSE') {
-        reject(new PortInUseError(`port ${port} on ${host} is already in use; stop the other process or choose another port (--port, server.port, PORT)`));
+        reject(
+          new PortInUseError(
+            `port ${port} on ${host} is already in use; stop the other process or choose another port (--port, server.port, PORT)`,
+          ),
+        );
       } else reject(err);
     };
     server.once('error', onError);
@@ -64,10 +70,15 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const deps = createGatewayDeps({ config, logger, ...(options.watch ? { watch: options.watch } : {}) });
   server.on('request', buildApp(deps));
   await waitForRedis(deps.redis, REDIS_STARTUP_WAIT_MS).catch(() =>
-    logger.warn('Redis is not reachable yet; job routes answer 503 until it is', { redis: describeRedisUrl(config.redis.url) }),
+    logger.warn('Redis is not reachable yet; job routes answer 503 until it is', {
+      redis: describeRedisUrl(config.redis.url),
+    }),
   );
   const url = `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
-  logger.info('gateway listening', { url, auth: config.task_source.api.key ? 'api key' : 'none (loopback only)' });
+  logger.info('gateway listening', {
+    url,
+    auth: config.task_source.api.key ? 'api key' : 'none (loopback only)',
+  });
   let closing: Promise<void> | undefined;
   return {
     url,

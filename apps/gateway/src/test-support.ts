@@ -9,7 +9,10 @@ import { closeGatewayDeps, createGatewayDeps, type GatewayDeps } from './deps.js
 /** Test-only helpers: a gateway app on a unique Redis prefix, and cleanup of everything under it. */
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-export function testConfig(prefix: string, overrides: { apiKey?: string; redisUrl?: string } = {}): DxaConfig {
+export function testConfig(
+  prefix: string,
+  overrides: { apiKey?: string; redisUrl?: string } = {},
+): DxaConfig {
   return ConfigSchema.parse({
     application: { affinity: ['default'] },
     redis: { url: overrides.redisUrl ?? TEST_REDIS_URL, prefix },
@@ -22,12 +25,25 @@ export function testConfig(prefix: string, overrides: { apiKey?: string; redisUr
   });
 }
 
-export type TestGateway = { deps: GatewayDeps; app: ReturnType<typeof buildApp>; prefix: string; redis: Redis; close(): Promise<void> };
+export type TestGateway = {
+  deps: GatewayDeps;
+  app: ReturnType<typeof buildApp>;
+  prefix: string;
+  redis: Redis;
+  close(): Promise<void>;
+};
 
-export async function testGateway(label: string, overrides: { apiKey?: string; redisUrl?: string; waitForRedis?: boolean } = {}): Promise<TestGateway> {
+export async function testGateway(
+  label: string,
+  overrides: { apiKey?: string; redisUrl?: string; waitForRedis?: boolean } = {},
+): Promise<TestGateway> {
   const prefix = `dxatest-gw-${label}-${randomUUID().slice(0, 8)}`;
   const logger = createLogger('gateway-test', { level: 'error' });
-  const deps = createGatewayDeps({ config: testConfig(prefix, overrides), logger, watch: { pollMs: 100, keepAliveMs: 200 } });
+  const deps = createGatewayDeps({
+    config: testConfig(prefix, overrides),
+    logger,
+    watch: { pollMs: 100, keepAliveMs: 200 },
+  });
   if (overrides.waitForRedis !== false) await waitForRedis(deps.redis, 5_000);
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   return {
@@ -80,12 +96,16 @@ export function parseSse(text: string): { event: string; data: unknown }[] {
     .filter((e): e is { event: string; data: unknown } => e !== undefined);
 }
 
-export type ErrorBody = { error: { code: string; message: string; details: { path?: string; message: string }[] } };
+export type ErrorBody = {
+  error: { code: string; message: string; details: { path?: string; message: string }[] };
+};
 
 /** Typed views of supertest's `any` bodies. */
 export function errorOf(res: { body: unknown }): ErrorBody['error'] {
   return (res.body as ErrorBody).error;
 }
-export function bodyOf(res: { body: unknown }): Record<string, unknown> & { id: string; jobs: { id: string }[] } {
+export function bodyOf(res: {
+  body: unknown;
+}): Record<string, unknown> & { id: string; jobs: { id: string }[] } {
   return res.body as Record<string, unknown> & { id: string; jobs: { id: string }[] };
 }

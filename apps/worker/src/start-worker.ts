@@ -109,7 +109,9 @@ function workerInfo(rt: Runtime, startedAt: string): WorkerInfo {
     concurrency,
     active_jobs: rt.active.ids(),
     // `role:name`, so the gateway can tell a source from a target of the same name.
-    connections: (['source', 'stage', 'target'] as const).flatMap((role) => names[role].map((n) => `${role}:${n}`)).sort(),
+    connections: (['source', 'stage', 'target'] as const)
+      .flatMap((role) => names[role].map((n) => `${role}:${n}`))
+      .sort(),
     started_at: startedAt,
     last_heartbeat: new Date().toISOString(),
     version: PRODUCT_VERSION,

@@ -117,7 +117,10 @@ export const DuckdbTarget = z.strictObject({
   type: z.literal('duckdb'),
   path: z.string().min(1).default('./.dxa/warehouse.duckdb'),
   /** DuckDB's memory cap while loading; it spills to disk beyond it, so a worker's memory stays bounded. */
-  memory_limit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, { message: 'must be a size like "256MB"' }).default('256MB'),
+  memory_limit: z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, { message: 'must be a size like "256MB"' })
+    .default('256MB'),
 });
 export type DuckdbTarget = z.infer<typeof DuckdbTarget>;
 

@@ -5,12 +5,9 @@ import { z } from 'zod';
 const IDENT = String.raw`(?:[A-Za-z_][A-Za-z0-9_$]*|"(?:[^"\x00]|"")+")`;
 const QUALIFIED_NAME = new RegExp(`^${IDENT}(?:\\.${IDENT}){0,2}$`);
 
-export const QualifiedTableName = z
-  .string()
-  .max(400)
-  .regex(QUALIFIED_NAME, {
-    message: 'must be a table name like schema.table (letters, digits, _ and $, or a "quoted identifier")',
-  });
+export const QualifiedTableName = z.string().max(400).regex(QUALIFIED_NAME, {
+  message: 'must be a table name like schema.table (letters, digits, _ and $, or a "quoted identifier")',
+});
 
 export const ColumnName = z
   .string()
@@ -19,15 +16,15 @@ export const ColumnName = z
   .refine((s) => !s.includes('\u0000'), { message: 'must not contain NUL' });
 
 /** Affinity labels become part of a queue name, so they are kept to a safe alphabet. */
-export const AffinityLabel = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, {
-    message: 'must be 1-63 letters, digits, _ or -, starting with a letter or digit',
-  });
+export const AffinityLabel = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, {
+  message: 'must be 1-63 letters, digits, _ or -, starting with a letter or digit',
+});
 
 export const ConnectionName = z
   .string()
-  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,127}$/, { message: 'must be a connection name from the configuration' });
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,127}$/, {
+    message: 'must be a connection name from the configuration',
+  });
 
 /** Double-quotes one identifier part (SQL standard: PostgreSQL, DuckDB, Snowflake, SQL Server with QUOTED_IDENTIFIER). */
 export function quoteIdentifier(name: string): string {

@@ -27,7 +27,11 @@ const wherePredicate = z
   .max(10_000)
   .superRefine((predicate, ctx) => {
     const check = checkReadOnlyQuery(`SELECT 1 WHERE ${predicate}`);
-    if (!check.ok) ctx.addIssue({ code: 'custom', message: `where ${check.reason.replace('must start with SELECT or WITH', 'is not a predicate')}` });
+    if (!check.ok)
+      ctx.addIssue({
+        code: 'custom',
+        message: `where ${check.reason.replace('must start with SELECT or WITH', 'is not a predicate')}`,
+      });
   });
 
 export const SourceRef = z
@@ -44,7 +48,11 @@ export const SourceRef = z
       ctx.addIssue({ code: 'custom', message: 'needs exactly one of "table" or "query"', path: ['table'] });
     }
     if (s.query !== undefined && (s.columns !== undefined || s.where !== undefined)) {
-      ctx.addIssue({ code: 'custom', message: '"columns" and "where" apply to "table" only; put them in the query', path: ['query'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: '"columns" and "where" apply to "table" only; put them in the query',
+        path: ['query'],
+      });
     }
   });
 export type SourceRef = z.infer<typeof SourceRef>;
@@ -55,7 +63,9 @@ export const StageRef = z.strictObject({
   path: z
     .string()
     .max(1024)
-    .regex(/^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9_./=-]*$/, { message: 'must be a relative path of letters, digits, _ . = - and /' })
+    .regex(/^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9_./=-]*$/, {
+      message: 'must be a relative path of letters, digits, _ . = - and /',
+    })
     .optional(),
 });
 export type StageRef = z.infer<typeof StageRef>;
@@ -96,7 +106,11 @@ export const ExtractJobSpec = z.strictObject({
 export const LoadJobSpec = z.strictObject({
   type: z.literal('load'),
   ...common,
-  from_job: z.string().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/, { message: 'must be a job id' }),
+  from_job: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[A-Za-z0-9_-]+$/, { message: 'must be a job id' }),
   target: TargetRef,
 });
 
@@ -118,7 +132,12 @@ export const ValidateJobSpec = z.strictObject({
   validation: ValidationSpec.default({ levels: ['count'] }),
 });
 
-export const JobSpec = z.discriminatedUnion('type', [ExtractJobSpec, LoadJobSpec, MigrateJobSpec, ValidateJobSpec]);
+export const JobSpec = z.discriminatedUnion('type', [
+  ExtractJobSpec,
+  LoadJobSpec,
+  MigrateJobSpec,
+  ValidateJobSpec,
+]);
 export type JobSpec = z.infer<typeof JobSpec>;
 export type JobSpecInput = z.input<typeof JobSpec>;
 export type JobType = JobSpec['type'];

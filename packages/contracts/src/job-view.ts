@@ -49,10 +49,16 @@ export const LevelResult = z.object({
 });
 export const ValidationResult = z.object({
   status: z.enum(['passed', 'failed']),
-  count: z.object({ status: z.enum(['passed', 'failed']), source_rows: z.number(), target_rows: z.number() }).optional(),
+  count: z
+    .object({ status: z.enum(['passed', 'failed']), source_rows: z.number(), target_rows: z.number() })
+    .optional(),
   schema: LevelResult.optional(),
   metrics: LevelResult.optional(),
-  rows: LevelResult.extend({ source_rows: z.number(), target_rows: z.number(), truncated: z.boolean() }).optional(),
+  rows: LevelResult.extend({
+    source_rows: z.number(),
+    target_rows: z.number(),
+    truncated: z.boolean(),
+  }).optional(),
 });
 export type ValidationResult = z.infer<typeof ValidationResult>;
 

@@ -4,8 +4,23 @@
  * read-only transaction, so this guard is the clear error message, not the only protection.
  */
 const FORBIDDEN = new Set([
-  'insert', 'update', 'delete', 'merge', 'truncate', 'drop', 'alter', 'create', 'grant', 'revoke',
-  'copy', 'call', 'execute', 'exec', 'into', 'vacuum', 'reindex',
+  'insert',
+  'update',
+  'delete',
+  'merge',
+  'truncate',
+  'drop',
+  'alter',
+  'create',
+  'grant',
+  'revoke',
+  'copy',
+  'call',
+  'execute',
+  'exec',
+  'into',
+  'vacuum',
+  'reindex',
 ]);
 
 export type ReadOnlyCheck = { ok: true } | { ok: false; reason: string };
@@ -59,14 +74,18 @@ function stripLiterals(sql: string): string {
 
 export function checkReadOnlyQuery(sql: string): ReadOnlyCheck {
   const stripped = stripLiterals(sql);
-  if (stripped.includes('/*UNTERMINATED')) return { ok: false, reason: 'has an unterminated string, identifier or comment' };
+  if (stripped.includes('/*UNTERMINATED'))
+    return { ok: false, reason: 'has an unterminated string, identifier or comment' };
   const statements = stripped.split(';').filter((s) => s.trim().length > 0);
   if (statements.length === 0) return { ok: false, reason: 'is empty' };
   if (statements.length > 1) return { ok: false, reason: 'must be a single statement (found more than one)' };
-  const words = (statements[0]!.toLowerCase().match(/[a-z_][a-z0-9_$]*/g) ?? []);
+  const words = statements[0]!.toLowerCase().match(/[a-z_][a-z0-9_$]*/g) ?? [];
   const first = words[0];
   if (first !== 'select' && first !== 'with') {
-    return { ok: false, reason: `must start with SELECT or WITH (found ${first?.toUpperCase() ?? 'nothing'})` };
+    return {
+      ok: false,
+      reason: `must start with SELECT or WITH (found ${first?.toUpperCase() ?? 'nothing'})`,
+    };
   }
   const bad = words.find((w) => FORBIDDEN.has(w));
   if (bad) return { ok: false, reason: `must be read-only (found ${bad.toUpperCase()})` };

@@ -1,4 +1,10 @@
-import { CancelledError, HandBackError, TerminalError, TransientError, type JobErrorCode } from './job-errors.js';
+import {
+  CancelledError,
+  HandBackError,
+  TerminalError,
+  TransientError,
+  type JobErrorCode,
+} from './job-errors.js';
 
 /** Turns anything thrown into an Error (graphile's coerceError). */
 export function coerceError(thrown: unknown): Error {
@@ -23,7 +29,15 @@ const PG_TERMINAL: Record<string, JobErrorCode> = {
   '3D000': 'CONFIG_ERROR',
   '25006': 'BAD_SQL', // read-only transaction
 };
-const NODE_TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NODE_TRANSIENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 
 export type Classified =
   | { kind: 'terminal'; code: JobErrorCode; message: string; step?: string }
@@ -39,18 +53,24 @@ export function classifyError(thrown: unknown): Classified {
   const err = coerceError(thrown);
   const step = (err as { step?: string }).step;
   if (err instanceof HandBackError) return { kind: 'hand-back', code: 'INTERNAL', message: err.message };
-  if (err instanceof CancelledError) return { kind: 'cancelled', code: 'CANCELLED', message: err.message, ...(step ? { step } : {}) };
-  if (err instanceof TerminalError) return { kind: 'terminal', code: err.code, message: err.message, ...(step ? { step } : {}) };
-  if (err instanceof TransientError) return { kind: 'transient', code: err.code, message: err.message, ...(step ? { step } : {}) };
+  if (err instanceof CancelledError)
+    return { kind: 'cancelled', code: 'CANCELLED', message: err.message, ...(step ? { step } : {}) };
+  if (err instanceof TerminalError)
+    return { kind: 'terminal', code: err.code, message: err.message, ...(step ? { step } : {}) };
+  if (err instanceof TransientError)
+    return { kind: 'transient', code: err.code, message: err.message, ...(step ? { step } : {}) };
   if (err.name === 'AbortError') return { kind: 'cancelled', code: 'CANCELLED', message: 'cancelled' };
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string') {
-    if (NODE_TRANSIENT_CODES.has(code)) return { kind: 'transient', code: 'CONNECTION_FAILED', message: err.message };
+    if (NODE_TRANSIENT_CODES.has(code))
+      return { kind: 'transient', code: 'CONNECTION_FAILED', message: err.message };
     if (/^[0-9A-Z]{5}$/.test(code)) {
       const terminal = PG_TERMINAL[code];
       if (terminal) return { kind: 'terminal', code: terminal, message: err.message };
-      if (PG_TRANSIENT_CLASSES.includes(code.slice(0, 2))) return { kind: 'transient', code: 'CONNECTION_FAILED', message: err.message };
-      if (code.startsWith('42') || code.startsWith('22')) return { kind: 'terminal', code: 'BAD_SQL', message: err.message };
+      if (PG_TRANSIENT_CLASSES.includes(code.slice(0, 2)))
+        return { kind: 'transient', code: 'CONNECTION_FAILED', message: err.message };
+      if (code.startsWith('42') || code.startsWith('22'))
+        return { kind: 'terminal', code: 'BAD_SQL', message: err.message };
     }
   }
   if (/Could not set lock on file|Conflicting lock/i.test(err.message)) {

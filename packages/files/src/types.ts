@@ -46,7 +46,14 @@ export type Manifest = {
   format: 'parquet' | 'csv';
   created_at: string;
   rows: number;
-  columns: { name: string; type: string; nullable: boolean; precision?: number; scale?: number; source_type: string }[];
+  columns: {
+    name: string;
+    type: string;
+    nullable: boolean;
+    precision?: number;
+    scale?: number;
+    source_type: string;
+  }[];
   files: { name: string; rows: number; bytes: number; sha256: string }[];
 };
 

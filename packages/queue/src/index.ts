@@ -1,5 +1,13 @@
 export * from './api.js';
-export { createRedis, closeRedis, bullmqConnectionOptions, redisOptionsFor, describeRedisUrl, isRedisUnavailableError, waitForRedis } from './redis.js';
+export {
+  createRedis,
+  closeRedis,
+  bullmqConnectionOptions,
+  redisOptionsFor,
+  describeRedisUrl,
+  isRedisUnavailableError,
+  waitForRedis,
+} from './redis.js';
 export type { Redis, RedisRole, RoleRedisOptions } from './redis.js';
 export { createJobStore, TERMINAL_RECORD_TTL_SECONDS, MAX_LIST_LIMIT } from './job-store.js';
 export { createWorkerRegistry, WORKER_TTL_SECONDS } from './worker-registry.js';

@@ -53,12 +53,20 @@ describe('job store', () => {
     await store.create(r);
     await Promise.all([
       store.update(r.id, { state: 'active', started_at: '2030-01-01T00:00:00.000Z' }),
-      store.update(r.id, { progress: { phase: 'extract', rows: 10, bytes: 100, files: 1, rows_per_second: 5 } }),
+      store.update(r.id, {
+        progress: { phase: 'extract', rows: 10, bytes: 100, files: 1, rows_per_second: 5 },
+      }),
       store.setResult(r.id, { load: { rows: 3, table: 't', mode: 'create' } }),
       store.update(r.id, { worker: 'w2', attempts: 1 }),
     ]);
     const got = await store.get(r.id);
-    expect(got).toMatchObject({ state: 'active', worker: 'w2', attempts: 1, progress: { rows: 10 }, result: { load: { rows: 3 } } });
+    expect(got).toMatchObject({
+      state: 'active',
+      worker: 'w2',
+      attempts: 1,
+      progress: { rows: 10 },
+      result: { load: { rows: 3 } },
+    });
   });
 
   it('stores result parts in separate fields and merges them', async () => {
@@ -69,7 +77,10 @@ describe('job store', () => {
     await store.setResult(r.id, { validation: { status: 'passed' } });
     expect(await redis.hexists(`${prefix}:job:${r.id}`, 'result.load')).toBe(1);
     expect(await redis.hexists(`${prefix}:job:${r.id}`, 'result.validation')).toBe(1);
-    expect((await store.get(r.id))?.result).toEqual({ load: { rows: 3, table: 't', mode: 'append' }, validation: { status: 'passed' } });
+    expect((await store.get(r.id))?.result).toEqual({
+      load: { rows: 3, table: 't', mode: 'append' },
+      validation: { status: 'passed' },
+    });
   });
 
   it('deletes fields patched with undefined and returns the updated record', async () => {
@@ -121,8 +132,15 @@ describe('job store', () => {
     const ids = (rs: JobRecord[]): string[] => rs.map((r) => r.id);
     expect(ids(await store.list({ limit: 10 }))).toEqual(ids([...records].reverse()));
     expect(ids(await store.list({ limit: 2 }))).toEqual([records[5]!.id, records[4]!.id]);
-    expect(ids(await store.list({ limit: 10, state: 'queued' }))).toEqual([records[4]!.id, records[2]!.id, records[0]!.id]);
-    expect(ids(await store.list({ limit: 10, state: 'queued', affinity: 'blue' }))).toEqual([records[2]!.id, records[0]!.id]);
+    expect(ids(await store.list({ limit: 10, state: 'queued' }))).toEqual([
+      records[4]!.id,
+      records[2]!.id,
+      records[0]!.id,
+    ]);
+    expect(ids(await store.list({ limit: 10, state: 'queued', affinity: 'blue' }))).toEqual([
+      records[2]!.id,
+      records[0]!.id,
+    ]);
     await deleteKeysUnder(listPrefix);
   });
 

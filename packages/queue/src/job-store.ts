@@ -138,7 +138,8 @@ export function createJobStore(redis: Redis, prefix: string): JobStore {
     update,
     async setResult(id, part) {
       const result: JobResult = {};
-      for (const key of RESULT_PARTS) if (part[key] !== undefined) Object.assign(result, { [key]: part[key] });
+      for (const key of RESULT_PARTS)
+        if (part[key] !== undefined) Object.assign(result, { [key]: part[key] });
       if (Object.keys(result).length > 0) await update(id, { result });
     },
     async remove(id) {

@@ -42,20 +42,34 @@ describe('toJobView', () => {
 
   it('says when a retry is pending', () => {
     const retryAt = new Date(Date.now() + 60_000).toISOString();
-    expect(toJobView(record({ retry_at: retryAt }), [worker(['blue'])]).waiting_for).toBe(`retry at ${retryAt}`);
+    expect(toJobView(record({ retry_at: retryAt }), [worker(['blue'])]).waiting_for).toBe(
+      `retry at ${retryAt}`,
+    );
   });
 
   it('otherwise waits for a free slot', () => {
-    expect(toJobView(record(), [worker(['green', 'blue'])]).waiting_for).toBe('a free slot on a worker with affinity blue');
+    expect(toJobView(record(), [worker(['green', 'blue'])]).waiting_for).toBe(
+      'a free slot on a worker with affinity blue',
+    );
   });
 
   it('has no waiting_for once the job runs, and no internal fields', () => {
-    const view = toJobView(record({ state: 'active', worker: 'w1', cancel_requested: true, retry_at: 'x' }), []);
+    const view = toJobView(
+      record({ state: 'active', worker: 'w1', cancel_requested: true, retry_at: 'x' }),
+      [],
+    );
     expect(view.waiting_for).toBeUndefined();
     expect(view).not.toHaveProperty('queue');
     expect(view).not.toHaveProperty('cancel_requested');
     expect(view).not.toHaveProperty('retry_at');
-    expect(view).toMatchObject({ id: 'job-1', type: 'extract', name: 'orders nightly', affinity: 'blue', worker: 'w1', state: 'active' });
+    expect(view).toMatchObject({
+      id: 'job-1',
+      type: 'extract',
+      name: 'orders nightly',
+      affinity: 'blue',
+      worker: 'w1',
+      state: 'active',
+    });
   });
 
   it('matches the JobView schema without undefined keys', () => {

@@ -26,7 +26,14 @@ const spec: JobSpec = {
 describe('queues', () => {
   it('enqueues a job on the queue of its affinity with catalog retries', async () => {
     const queue = createQueue('blue', { connection: redis, prefix });
-    const record: JobRecord = { id: newJobId(), spec, state: 'queued', queue: queue.name, attempts: 0, created_at: new Date().toISOString() };
+    const record: JobRecord = {
+      id: newJobId(),
+      spec,
+      state: 'queued',
+      queue: queue.name,
+      attempts: 0,
+      created_at: new Date().toISOString(),
+    };
     await enqueueJob(queue, record);
     expect(queue.name).toBe('exchange.blue');
     const job = await queue.getJob(record.id);

@@ -34,7 +34,10 @@ export function createQueue(affinity: string, options: QueueOptions): Queue<Queu
 }
 
 /** One QueueEvents per queue (it holds a blocking connection); share it between listeners. */
-export function createQueueEvents(affinity: string, options: QueueOptions & { lastEventId?: string }): QueueEvents {
+export function createQueueEvents(
+  affinity: string,
+  options: QueueOptions & { lastEventId?: string },
+): QueueEvents {
   const name = queueNameFor(affinity);
   const { connection, prefix, lastEventId } = options;
   const events = new QueueEvents(name, { connection, prefix, ...(lastEventId ? { lastEventId } : {}) });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { bullmqConnectionOptions, createRedis, describeRedisUrl, isRedisUnavailableError, redisOptionsFor } from './redis.js';
+import {
+  bullmqConnectionOptions,
+  createRedis,
+  describeRedisUrl,
+  isRedisUnavailableError,
+  redisOptionsFor,
+} from './redis.js';
 import { TEST_REDIS_URL } from './test-redis.js';
 
 describe('createRedis', () => {
@@ -7,7 +13,10 @@ describe('createRedis', () => {
     expect(redisOptionsFor('producer')).toMatchObject({ enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     expect(redisOptionsFor('worker').maxRetriesPerRequest).toBeNull();
     expect(redisOptionsFor('subscriber').maxRetriesPerRequest).toBeNull();
-    expect(bullmqConnectionOptions('redis://127.0.0.1:6379', 'subscriber')).toMatchObject({ url: 'redis://127.0.0.1:6379', maxRetriesPerRequest: null });
+    expect(bullmqConnectionOptions('redis://127.0.0.1:6379', 'subscriber')).toMatchObject({
+      url: 'redis://127.0.0.1:6379',
+      maxRetriesPerRequest: null,
+    });
   });
 
   it('describes a URL without its credentials', () => {

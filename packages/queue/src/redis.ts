@@ -41,7 +41,10 @@ export function describeRedisUrl(url: string): string {
 }
 
 /** BullMQ connection options (BullMQ creates and owns the client), e.g. for QueueEvents. */
-export function bullmqConnectionOptions(url: string, role: RedisRole): BullRedisOptions & RoleRedisOptions & { url: string } {
+export function bullmqConnectionOptions(
+  url: string,
+  role: RedisRole,
+): BullRedisOptions & RoleRedisOptions & { url: string } {
   return { url, ...redisOptionsFor(role) };
 }
 
@@ -67,12 +70,17 @@ export function createRedis(url: string, role: RedisRole): Redis {
 export function isRedisUnavailableError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const code = (err as { code?: unknown }).code;
-  if (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'].includes(code)) {
+  if (
+    typeof code === 'string' &&
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'].includes(code)
+  ) {
     return true;
   }
   return (
     err.name === 'MaxRetriesPerRequestError' ||
-    /Stream isn't writeable|Connection is closed|enableOfflineQueue|Reached the max retries per request/i.test(err.message)
+    /Stream isn't writeable|Connection is closed|enableOfflineQueue|Reached the max retries per request/i.test(
+      err.message,
+    )
   );
 }
 

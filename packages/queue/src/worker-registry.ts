@@ -10,7 +10,11 @@ export function createWorkerRegistry(redis: Redis, prefix: string): WorkerRegist
   const setKey = `${prefix}:workers`;
   return {
     async heartbeat(info) {
-      await redis.multi().set(keyOf(info.id), JSON.stringify(info), 'EX', WORKER_TTL_SECONDS).sadd(setKey, info.id).exec();
+      await redis
+        .multi()
+        .set(keyOf(info.id), JSON.stringify(info), 'EX', WORKER_TTL_SECONDS)
+        .sadd(setKey, info.id)
+        .exec();
     },
     async unregister(id) {
       await redis.multi().del(keyOf(id)).srem(setKey, id).exec();

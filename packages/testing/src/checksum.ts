@@ -8,7 +8,8 @@ import pg from 'pg';
  * matter but duplicates and every cell do. Both engines render values as text in SQL; the
  * differences between their text forms are normalised here.
  */
-export type ColumnKind = 'int' | 'numeric' | 'float' | 'bool' | 'text' | 'timestamp' | 'date' | 'uuid' | 'json' | 'bytes' | 'other';
+export type ColumnKind =
+  'int' | 'numeric' | 'float' | 'bool' | 'text' | 'timestamp' | 'date' | 'uuid' | 'json' | 'bytes' | 'other';
 export type TableChecksum = { rows: number; sum: bigint };
 type Col = { name: string; kind: ColumnKind };
 
@@ -32,7 +33,10 @@ function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
   if (v !== null && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`).join(',')}}`;
+    return `{${Object.keys(o)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v);
 }
@@ -93,13 +97,18 @@ async function pgColumns(client: pg.Client, table: string): Promise<Col[]> {
 }
 
 /** Checksum of a PostgreSQL table (streamed with a cursor). */
-export async function pgTableChecksum(connection: pg.ClientConfig, table: string): Promise<TableChecksum & { columns: Col[] }> {
+export async function pgTableChecksum(
+  connection: pg.ClientConfig,
+  table: string,
+): Promise<TableChecksum & { columns: Col[] }> {
   const client = new pg.Client({ ...connection, types: { getTypeParser: () => (v: string) => v } });
   await client.connect();
   try {
     await client.query("SET TimeZone = 'UTC'; SET extra_float_digits = 3");
     const cols = await pgColumns(client, table);
-    const select = cols.map((c) => (c.kind === 'bytes' ? `encode(${qi(c.name)}, 'hex')` : `${qi(c.name)}::text`)).join(', ');
+    const select = cols
+      .map((c) => (c.kind === 'bytes' ? `encode(${qi(c.name)}, 'hex')` : `${qi(c.name)}::text`))
+      .join(', ');
     const acc: TableChecksum = { rows: 0, sum: 0n };
     await client.query('BEGIN');
     await client.query(`DECLARE dxa_sum NO SCROLL CURSOR FOR SELECT ${select} FROM ${table}`);
@@ -116,7 +125,11 @@ export async function pgTableChecksum(connection: pg.ClientConfig, table: string
 }
 
 /** Checksum of a DuckDB table, rendering each column by the kind found on the PostgreSQL side. */
-export async function duckdbTableChecksum(file: string, table: string, columns: Col[]): Promise<TableChecksum> {
+export async function duckdbTableChecksum(
+  file: string,
+  table: string,
+  columns: Col[],
+): Promise<TableChecksum> {
   const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
   const conn = await instance.connect();
   try {
@@ -129,7 +142,12 @@ export async function duckdbTableChecksum(file: string, table: string, columns: 
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
-      for (const row of chunk.getRows()) accumulate(acc, columns, row.map((v) => (v === null ? null : String(v))));
+      for (const row of chunk.getRows())
+        accumulate(
+          acc,
+          columns,
+          row.map((v) => (v === null ? null : String(v))),
+        );
     }
     return acc;
   } finally {

@@ -8,7 +8,10 @@ export const PG_USER = process.env.DXA_TEST_PG_USER ?? 'postgres';
 export type TestDatabase = {
   name: string;
   client(): Promise<pg.Client>;
-  query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    sql: string,
+    params?: unknown[],
+  ): Promise<pg.QueryResult<R>>;
   drop(): Promise<void>;
 };
 

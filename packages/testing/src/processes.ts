@@ -87,7 +87,10 @@ export function spawnDxa(args: string[], options: SpawnOptions = {}): DxaProcess
 }
 
 /** Runs a CLI command to completion. */
-export async function runDxa(args: string[], options: SpawnOptions = {}): Promise<{ code: number | null; output: string }> {
+export async function runDxa(
+  args: string[],
+  options: SpawnOptions = {},
+): Promise<{ code: number | null; output: string }> {
   const p = spawnDxa(args, options);
   const { code } = await p.exited;
   return { code, output: p.output() };

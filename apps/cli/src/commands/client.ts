@@ -49,7 +49,9 @@ export async function cancel(id: string, opts: ClientOptions): Promise<number> {
   return 0;
 }
 
-export async function jobs(opts: ClientOptions & { state?: string; affinity?: string; limit?: string; json?: boolean }): Promise<number> {
+export async function jobs(
+  opts: ClientOptions & { state?: string; affinity?: string; limit?: string; json?: boolean },
+): Promise<number> {
   if (opts.state !== undefined && !JobState.safeParse(opts.state).success) {
     throw new UsageError(`--state must be one of ${JobState.options.join(', ')}, got "${opts.state}"`);
   }
@@ -64,7 +66,9 @@ export async function jobs(opts: ClientOptions & { state?: string; affinity?: st
   }
   for (const j of list) {
     const rows = j.result?.load?.rows ?? j.result?.extract?.rows ?? j.progress?.rows;
-    process.stdout.write(`${j.id}  ${j.type.padEnd(8)} ${j.state.padEnd(9)} ${j.affinity.padEnd(12)} ${j.created_at}${rows !== undefined ? `  ${rows} rows` : ''}\n`);
+    process.stdout.write(
+      `${j.id}  ${j.type.padEnd(8)} ${j.state.padEnd(9)} ${j.affinity.padEnd(12)} ${j.created_at}${rows !== undefined ? `  ${rows} rows` : ''}\n`,
+    );
   }
   if (list.length === 0) process.stdout.write('no jobs\n');
   return 0;

@@ -1,14 +1,30 @@
 import { startGateway } from '@dxa/gateway';
 import { startWorker } from '@dxa/worker';
-import { loadRuntime, onShutdownSignal, parsePort, parsePositiveInt, type GlobalOptions } from '../runtime.js';
+import {
+  loadRuntime,
+  onShutdownSignal,
+  parsePort,
+  parsePositiveInt,
+  type GlobalOptions,
+} from '../runtime.js';
 
-export type ServeOptions = GlobalOptions & { port?: string; affinity?: string; concurrency?: string; workers?: string; healthPort?: string };
+export type ServeOptions = GlobalOptions & {
+  port?: string;
+  affinity?: string;
+  concurrency?: string;
+  workers?: string;
+  healthPort?: string;
+};
 
 function overridesFrom(opts: ServeOptions): Record<string, unknown> {
   const application: Record<string, unknown> = {};
   const concurrency = opts.concurrency ?? opts.workers;
   if (concurrency !== undefined) application.workers = parsePositiveInt(concurrency, '--concurrency');
-  if (opts.affinity !== undefined) application.affinity = opts.affinity.split(',').map((s) => s.trim()).filter(Boolean);
+  if (opts.affinity !== undefined)
+    application.affinity = opts.affinity
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   if (opts.debug) application.debug_mode = true;
   const out: Record<string, unknown> = { application };
   if (opts.port !== undefined) out.server = { port: parsePort(opts.port) };
@@ -37,7 +53,9 @@ export async function runAgent(opts: ServeOptions): Promise<void> {
   const { config, logger } = loadRuntime(opts, overridesFrom(opts));
   const gateway = await startGateway({ config, logger });
   const worker = await startWorker({ config, logger });
-  process.stdout.write(`agent listening on ${gateway.url}, worker ${worker.id} serving ${config.application.affinity.join(', ')}\n`);
+  process.stdout.write(
+    `agent listening on ${gateway.url}, worker ${worker.id} serving ${config.application.affinity.join(', ')}\n`,
+  );
   onShutdownSignal(logger, async () => {
     await worker.close();
     await gateway.close();

@@ -24,7 +24,11 @@ function checksFor(config: DxaConfig, logger: Logger): Check[] {
       },
     },
   ];
-  const connectorCheck = (role: string, name: string, open: () => { check(ctx: { signal: AbortSignal }): Promise<void>; close(): Promise<void> }): Check => ({
+  const connectorCheck = (
+    role: string,
+    name: string,
+    open: () => { check(ctx: { signal: AbortSignal }): Promise<void>; close(): Promise<void> },
+  ): Check => ({
     label: `${role} ${name}`,
     run: async (signal) => {
       const connector = open();
@@ -35,9 +39,12 @@ function checksFor(config: DxaConfig, logger: Logger): Check[] {
       }
     },
   });
-  for (const name of names.source) checks.push(connectorCheck('source', name, () => createSource(config, name, logger)));
-  for (const name of names.stage) checks.push(connectorCheck('stage', name, () => createStage(config, name, logger)));
-  for (const name of names.target) checks.push(connectorCheck('target', name, () => createDestination(config, name, logger)));
+  for (const name of names.source)
+    checks.push(connectorCheck('source', name, () => createSource(config, name, logger)));
+  for (const name of names.stage)
+    checks.push(connectorCheck('stage', name, () => createStage(config, name, logger)));
+  for (const name of names.target)
+    checks.push(connectorCheck('target', name, () => createDestination(config, name, logger)));
   return checks;
 }
 

@@ -19,7 +19,16 @@ function demoConfig(root: string, db: ReturnType<typeof demoDatabase>): DxaConfi
     server: { host: '127.0.0.1', port: 0 },
     redis: { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix: 'dxa-demo' },
     connections: {
-      source: { demo_pg: { type: 'postgresql', host: db.host, port: db.port, database: db.database, username: db.user, ...(process.env.PGPASSWORD ? { password: process.env.PGPASSWORD } : {}) } },
+      source: {
+        demo_pg: {
+          type: 'postgresql',
+          host: db.host,
+          port: db.port,
+          database: db.database,
+          username: db.user,
+          ...(process.env.PGPASSWORD ? { password: process.env.PGPASSWORD } : {}),
+        },
+      },
       stage: { local: { type: 'local', path: resolve(root, 'stage') } },
       target: { warehouse: { type: 'duckdb', path: resolve(root, 'warehouse.duckdb') } },
     },
@@ -30,7 +39,8 @@ function demoConfig(root: string, db: ReturnType<typeof demoDatabase>): DxaConfi
 export async function runDemo(opts: DemoOptions): Promise<number> {
   const rows = parsePositiveInt(opts.rows ?? '1000000', '--rows');
   const format = opts.format ?? 'parquet';
-  if (format !== 'parquet' && format !== 'csv') throw new UsageError(`--format must be parquet or csv, got "${format}"`);
+  if (format !== 'parquet' && format !== 'csv')
+    throw new UsageError(`--format must be parquet or csv, got "${format}"`);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const root = resolve('.dxa', 'demo');
   mkdirSync(root, { recursive: true });
@@ -41,7 +51,9 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   const config = demoConfig(root, db);
   await ensureRedis(config.redis.url, log);
 
-  const logger = createLogger('dxa-demo', { level: process.env.LOG_LEVEL ?? (opts.debug ? 'debug' : 'warn') });
+  const logger = createLogger('dxa-demo', {
+    level: process.env.LOG_LEVEL ?? (opts.debug ? 'debug' : 'warn'),
+  });
   const gateway = await startGateway({ config, logger });
   const worker = await startWorker({ config, logger });
   try {
@@ -69,7 +81,9 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
       extract
         ? `  staged     ${extract.files.length} ${extract.format} file(s), ${formatBytes(extract.files.reduce((a, f) => a + f.bytes, 0))} in ${resolve(root, 'stage')}`
         : '  staged     -',
-      view.result?.load ? `  target     duckdb ${resolve(root, 'warehouse.duckdb')} table ${view.result.load.table}` : '  target     -',
+      view.result?.load
+        ? `  target     duckdb ${resolve(root, 'warehouse.duckdb')} table ${view.result.load.table}`
+        : '  target     -',
       `  rows       ${formatNumber(view.result?.load?.rows ?? extract?.rows ?? 0)} (${formatNumber((view.result?.load?.rows ?? 0) / Math.max(seconds, 0.001))} rows/s end to end)`,
       `  check      ${view.result?.validation ? `row count ${view.result.validation.status}` : 'not run'}`,
       ...(view.error ? [`  error      ${view.error.code}: ${view.error.message}`] : []),

@@ -18,11 +18,17 @@ async function ping(url: string): Promise<boolean> {
 export async function ensureRedis(url: string, log: (line: string) => void): Promise<void> {
   if (await ping(url)) return;
   log(`no Redis answers at ${url}; starting a local redis-server …`);
-  const started = spawnSync('redis-server', ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', '6379', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
+  const started = spawnSync(
+    'redis-server',
+    ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', '6379', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
   if (started.error || started.status !== 0) {
-    throw new Error(`Redis is not running at ${url} and redis-server could not be started; install Redis or set REDIS_URL`);
+    throw new Error(
+      `Redis is not running at ${url} and redis-server could not be started; install Redis or set REDIS_URL`,
+    );
   }
   for (let i = 0; i < 50; i++) {
     if (await ping(url)) return;

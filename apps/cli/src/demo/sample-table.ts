@@ -38,19 +38,41 @@ SELECT g,
        CASE WHEN g % 4 = 0 THEN decode(md5(g::text), 'hex') ELSE NULL END
 FROM generate_series(1, $1::bigint) AS g`;
 
-export type DemoDatabase = { connectionString: string; host: string; port: number; user: string; database: string };
+export type DemoDatabase = {
+  connectionString: string;
+  host: string;
+  port: number;
+  user: string;
+  database: string;
+};
 
 export function demoDatabase(env: NodeJS.ProcessEnv): DemoDatabase {
   const host = env.PGHOST && !env.PGHOST.startsWith('/') ? env.PGHOST : '127.0.0.1';
   const port = Number(env.PGPORT ?? 5432);
   const user = env.PGUSER ?? 'postgres';
   const database = env.DXA_DEMO_DATABASE ?? 'dxa_demo';
-  return { host, port, user, database, connectionString: `postgres://${encodeURIComponent(user)}@${host}:${port}/${database}` };
+  return {
+    host,
+    port,
+    user,
+    database,
+    connectionString: `postgres://${encodeURIComponent(user)}@${host}:${port}/${database}`,
+  };
 }
 
 /** Creates the demo database and table unless a table with exactly `rows` rows is already there. */
-export async function ensureSampleTable(db: DemoDatabase, rows: number, log: (line: string) => void): Promise<{ created: boolean }> {
-  const admin = new pg.Client({ host: db.host, port: db.port, user: db.user, database: 'postgres', password: process.env.PGPASSWORD });
+export async function ensureSampleTable(
+  db: DemoDatabase,
+  rows: number,
+  log: (line: string) => void,
+): Promise<{ created: boolean }> {
+  const admin = new pg.Client({
+    host: db.host,
+    port: db.port,
+    user: db.user,
+    database: 'postgres',
+    password: process.env.PGPASSWORD,
+  });
   await admin.connect();
   try {
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [db.database]);
@@ -58,10 +80,18 @@ export async function ensureSampleTable(db: DemoDatabase, rows: number, log: (li
   } finally {
     await admin.end();
   }
-  const client = new pg.Client({ host: db.host, port: db.port, user: db.user, database: db.database, password: process.env.PGPASSWORD });
+  const client = new pg.Client({
+    host: db.host,
+    port: db.port,
+    user: db.user,
+    database: db.database,
+    password: process.env.PGPASSWORD,
+  });
   await client.connect();
   try {
-    const exists = await client.query<{ e: boolean }>("SELECT to_regclass('public.demo_orders') IS NOT NULL AS e");
+    const exists = await client.query<{ e: boolean }>(
+      "SELECT to_regclass('public.demo_orders') IS NOT NULL AS e",
+    );
     if (exists.rows[0]?.e === true) {
       const present = await client.query<{ n: string }>('SELECT count(*) AS n FROM public.demo_orders');
       if (Number(present.rows[0]?.n) === rows) return { created: false };

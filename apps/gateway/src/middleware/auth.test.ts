@@ -13,15 +13,22 @@ afterAll(async () => {
 });
 
 describe('API key', () => {
-  it.each(['/v1/jobs', '/v1/workers', '/metrics', '/get_tasks_count', '/v1/jobs/0000000000abc/events'])('%s needs the key', async (path) => {
-    const res = await request(gw.app).get(path);
-    expect(res.status).toBe(401);
-    expect(errorOf(res).code).toBe('UNAUTHORIZED');
-    expect(res.headers['www-authenticate']).toBe('Bearer');
-  });
+  it.each(['/v1/jobs', '/v1/workers', '/metrics', '/get_tasks_count', '/v1/jobs/0000000000abc/events'])(
+    '%s needs the key',
+    async (path) => {
+      const res = await request(gw.app).get(path);
+      expect(res.status).toBe(401);
+      expect(errorOf(res).code).toBe('UNAUTHORIZED');
+      expect(res.headers['www-authenticate']).toBe('Bearer');
+    },
+  );
 
   it('rejects a wrong key and never echoes keys', async () => {
-    for (const headers of [{ authorization: 'Bearer wrong' }, { 'x-api-key': `${KEY}x` }, { authorization: `Basic ${KEY}` }]) {
+    for (const headers of [
+      { authorization: 'Bearer wrong' },
+      { 'x-api-key': `${KEY}x` },
+      { authorization: `Basic ${KEY}` },
+    ]) {
       const res = await request(gw.app).get('/v1/workers').set(headers);
       expect(res.status).toBe(401);
       expect(JSON.stringify(res.body)).not.toContain(KEY);
@@ -35,7 +42,10 @@ describe('API key', () => {
   });
 
   it('rejects before reading the body', async () => {
-    const res = await request(gw.app).post('/v1/jobs').set('content-type', 'application/json').send('{not json');
+    const res = await request(gw.app)
+      .post('/v1/jobs')
+      .set('content-type', 'application/json')
+      .send('{not json');
     expect(res.status).toBe(401);
   });
 

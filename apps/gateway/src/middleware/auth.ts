@@ -6,7 +6,10 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
 }
 
-function presentedKey(authorization: string | undefined, apiKeyHeader: string | undefined): string | undefined {
+function presentedKey(
+  authorization: string | undefined,
+  apiKeyHeader: string | undefined,
+): string | undefined {
   const bearer = authorization ? /^Bearer\s+(.+)$/i.exec(authorization.trim()) : null;
   if (bearer) return bearer[1]!.trim();
   return apiKeyHeader?.trim() || undefined;
@@ -25,6 +28,13 @@ export function requireApiKey(key: string): RequestHandler {
       return;
     }
     res.set('WWW-Authenticate', 'Bearer');
-    next(new AppError('UNAUTHORIZED', presented === undefined ? 'an API key is required (Authorization: Bearer <key> or X-API-Key)' : 'the API key is not valid'));
+    next(
+      new AppError(
+        'UNAUTHORIZED',
+        presented === undefined
+          ? 'an API key is required (Authorization: Bearer <key> or X-API-Key)'
+          : 'the API key is not valid',
+      ),
+    );
   };
 }

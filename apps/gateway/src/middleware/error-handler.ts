@@ -7,9 +7,12 @@ import { isRedisUnavailableError, type Redis } from '@dxa/queue';
 /** body-parser errors carry a `type`; map them to API codes without echoing the body. */
 function fromBodyParser(err: Error): AppError | undefined {
   const type = (err as { type?: unknown }).type;
-  if (type === 'entity.parse.failed') return new AppError('INVALID_JSON', 'the request body is not valid JSON');
-  if (type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE', 'the request body is larger than 1 MiB');
-  if (typeof type === 'string') return new AppError('BAD_REQUEST', `the request body could not be read (${type})`);
+  if (type === 'entity.parse.failed')
+    return new AppError('INVALID_JSON', 'the request body is not valid JSON');
+  if (type === 'entity.too.large')
+    return new AppError('PAYLOAD_TOO_LARGE', 'the request body is larger than 1 MiB');
+  if (typeof type === 'string')
+    return new AppError('BAD_REQUEST', `the request body could not be read (${type})`);
   return undefined;
 }
 
@@ -18,7 +21,8 @@ function toAppError(thrown: unknown, redis: Redis): AppError | undefined {
   const err = coerceError(thrown);
   const parsed = fromBodyParser(err);
   if (parsed) return parsed;
-  if (isRedisUnavailableError(err) || redis.status !== 'ready') return new AppError('UNAVAILABLE', 'Redis is unreachable; try again shortly');
+  if (isRedisUnavailableError(err) || redis.status !== 'ready')
+    return new AppError('UNAVAILABLE', 'Redis is unreachable; try again shortly');
   return undefined;
 }
 
@@ -33,9 +37,19 @@ export function errorHandler(deps: { logger: Logger; redis: Redis }): ErrorReque
     const appError = known ?? new AppError('INTERNAL', 'internal error; see the gateway log');
     if (!known) {
       const err = coerceError(thrown);
-      deps.logger.error('request failed', { method: req.method, path: req.path, error: redact(err.message), stack: redact(err.stack) });
+      deps.logger.error('request failed', {
+        method: req.method,
+        path: req.path,
+        error: redact(err.message),
+        stack: redact(err.stack),
+      });
     } else if (appError.status >= 500) {
-      deps.logger.warn('request failed', { method: req.method, path: req.path, code: appError.code, error: appError.message });
+      deps.logger.warn('request failed', {
+        method: req.method,
+        path: req.path,
+        code: appError.code,
+        error: appError.message,
+      });
     }
     res.status(appError.status).json(appError.toBody());
   };

@@ -5,7 +5,14 @@ import { Worker } from 'bullmq';
 import request from 'supertest';
 import type { Progress } from '@dxa/contracts';
 import type { QueueJobData } from '@dxa/queue';
-import { extractBody, testGateway, TEST_REDIS_URL, type TestGateway, errorOf, bodyOf } from '../test-support.js';
+import {
+  extractBody,
+  testGateway,
+  TEST_REDIS_URL,
+  type TestGateway,
+  errorOf,
+  bodyOf,
+} from '../test-support.js';
 
 let gw: TestGateway;
 let server: Server;
@@ -66,11 +73,20 @@ async function openEvents(id: string) {
   };
 }
 
-const progress: Progress = { phase: 'extract', rows: 500, bytes: 4096, files: 1, rows_per_second: 250, total_rows_estimate: 1000 };
+const progress: Progress = {
+  phase: 'extract',
+  rows: 500,
+  bytes: 4096,
+  files: 1,
+  rows_per_second: 250,
+  total_rows_estimate: 1000,
+};
 
 describe('GET /v1/jobs/:id/events', () => {
   it('streams state, progress and a terminal completed event, then ends', async () => {
-    const created = await request(gw.app).post('/v1/jobs').send(extractBody({ affinity: 'sse' }));
+    const created = await request(gw.app)
+      .post('/v1/jobs')
+      .send(extractBody({ affinity: 'sse' }));
     const id = bodyOf(created).id;
     const stream = await openEvents(id);
     await stream.next('state');
@@ -80,7 +96,12 @@ describe('GET /v1/jobs/:id/events', () => {
     const worker = new Worker<QueueJobData>(
       'exchange.sse',
       async (job) => {
-        await gw.deps.store.update(job.id!, { state: 'active', worker: 'test-worker', started_at: new Date().toISOString(), attempts: 1 });
+        await gw.deps.store.update(job.id!, {
+          state: 'active',
+          worker: 'test-worker',
+          started_at: new Date().toISOString(),
+          attempts: 1,
+        });
         await job.updateProgress(progress);
         await completionGate; // complete only after the client saw the progress event
         await gw.deps.store.update(job.id!, { state: 'completed', finished_at: new Date().toISOString() });
@@ -103,7 +124,9 @@ describe('GET /v1/jobs/:id/events', () => {
   });
 
   it('sees a cancel by polling the record and ends with a cancelled event', async () => {
-    const created = await request(gw.app).post('/v1/jobs').send(extractBody({ affinity: 'sse-cancel' }));
+    const created = await request(gw.app)
+      .post('/v1/jobs')
+      .send(extractBody({ affinity: 'sse-cancel' }));
     const id = bodyOf(created).id;
     const stream = await openEvents(id);
     await stream.next('state');
@@ -115,14 +138,19 @@ describe('GET /v1/jobs/:id/events', () => {
   });
 
   it('ends at once for a finished job', async () => {
-    const created = await request(gw.app).post('/v1/jobs').send(extractBody({ affinity: 'sse-done' }));
+    const created = await request(gw.app)
+      .post('/v1/jobs')
+      .send(extractBody({ affinity: 'sse-done' }));
     const id = bodyOf(created).id;
     await gw.deps.store.update(id, { state: 'failed', error: { code: 'BAD_SQL', message: 'nope' } });
-    const res = await request(gw.app).get(`/v1/jobs/${id}/events`).buffer(true).parse((r, cb) => {
-      let text = '';
-      r.on('data', (c: Buffer) => (text += c.toString()));
-      r.on('end', () => cb(null, text));
-    });
+    const res = await request(gw.app)
+      .get(`/v1/jobs/${id}/events`)
+      .buffer(true)
+      .parse((r, cb) => {
+        let text = '';
+        r.on('data', (c: Buffer) => (text += c.toString()));
+        r.on('end', () => cb(null, text));
+      });
     const body = res.body as string;
     expect(body).toContain('event: state');
     expect(body).toContain('event: failed');
@@ -135,7 +163,9 @@ describe('GET /v1/jobs/:id/events', () => {
   });
 
   it('cancelling an active job asks the worker over the cancel bus and answers 202', async () => {
-    const created = await request(gw.app).post('/v1/jobs').send(extractBody({ affinity: 'sse-active' }));
+    const created = await request(gw.app)
+      .post('/v1/jobs')
+      .send(extractBody({ affinity: 'sse-active' }));
     const id = bodyOf(created).id;
     const heard: string[] = [];
     const unsubscribe = await gw.deps.cancelBus.subscribe((jobId) => heard.push(jobId));

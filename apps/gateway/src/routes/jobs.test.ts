@@ -35,9 +35,14 @@ const worker = (connections: string[]): WorkerInfo => ({
 
 describe('POST /v1/jobs rejections leave nothing behind', () => {
   it('malformed JSON → 400 INVALID_JSON', async () => {
-    const res = await request(gw.app).post('/v1/jobs').set('content-type', 'application/json').send('{"type": "extract",');
+    const res = await request(gw.app)
+      .post('/v1/jobs')
+      .set('content-type', 'application/json')
+      .send('{"type": "extract",');
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ error: { code: 'INVALID_JSON', message: expect.any(String) as string, details: [] } });
+    expect(res.body).toEqual({
+      error: { code: 'INVALID_JSON', message: expect.any(String) as string, details: [] },
+    });
     await expectNothingStored();
   });
 
@@ -49,15 +54,20 @@ describe('POST /v1/jobs rejections leave nothing behind', () => {
     await expectNothingStored();
   });
 
-  it.each([['[1, 2]'], ['42'], ['"extract"'], ['null']])('a non-object body %s → 400 BAD_REQUEST', async (body) => {
-    const res = await request(gw.app).post('/v1/jobs').set('content-type', 'application/json').send(body);
-    expect(res.status).toBe(400);
-    expect(errorOf(res).code).toBe('BAD_REQUEST');
-    await expectNothingStored();
-  });
+  it.each([['[1, 2]'], ['42'], ['"extract"'], ['null']])(
+    'a non-object body %s → 400 BAD_REQUEST',
+    async (body) => {
+      const res = await request(gw.app).post('/v1/jobs').set('content-type', 'application/json').send(body);
+      expect(res.status).toBe(400);
+      expect(errorOf(res).code).toBe('BAD_REQUEST');
+      await expectNothingStored();
+    },
+  );
 
   it('an unknown type → 422 UNKNOWN_JOB_TYPE naming it and the valid ones', async () => {
-    const res = await request(gw.app).post('/v1/jobs').send(extractBody({ type: 'teleport' }));
+    const res = await request(gw.app)
+      .post('/v1/jobs')
+      .send(extractBody({ type: 'teleport' }));
     expect(res.status).toBe(422);
     expect(errorOf(res).code).toBe('UNKNOWN_JOB_TYPE');
     expect(errorOf(res).message).toContain('"teleport"');
@@ -71,7 +81,10 @@ describe('POST /v1/jobs rejections leave nothing behind', () => {
       .send({ type: 'extract', source: { connection: 'pg_main', query: 'DELETE FROM orders' }, bogus: 1 });
     expect(res.status).toBe(422);
     expect(errorOf(res).code).toBe('VALIDATION_FAILED');
-    expect(errorOf(res).details).toContainEqual({ path: 'source.query', message: expect.stringContaining('SELECT') as string });
+    expect(errorOf(res).details).toContainEqual({
+      path: 'source.query',
+      message: expect.stringContaining('SELECT') as string,
+    });
     expect(errorOf(res).details).toContainEqual({ path: 'bogus', message: 'unknown key' });
     await expectNothingStored();
   });
@@ -79,11 +92,17 @@ describe('POST /v1/jobs rejections leave nothing behind', () => {
   it('an unknown connection → 422 UNKNOWN_CONNECTION naming it', async () => {
     const res = await request(gw.app)
       .post('/v1/jobs')
-      .send({ type: 'migrate', source: { connection: 'nope_pg', table: 'public.t' }, target: { connection: 'warehouse', table: 't' } });
+      .send({
+        type: 'migrate',
+        source: { connection: 'nope_pg', table: 'public.t' },
+        target: { connection: 'warehouse', table: 't' },
+      });
     expect(res.status).toBe(422);
     expect(errorOf(res).code).toBe('UNKNOWN_CONNECTION');
     expect(errorOf(res).message).toContain('"nope_pg"');
-    expect(errorOf(res).details).toEqual([{ path: 'source.connection', message: expect.stringContaining('nope_pg') as string }]);
+    expect(errorOf(res).details).toEqual([
+      { path: 'source.connection', message: expect.stringContaining('nope_pg') as string },
+    ]);
     await expectNothingStored();
   });
 
@@ -98,21 +117,27 @@ describe('POST /v1/jobs rejections leave nothing behind', () => {
   });
 
   it('a connection configured under another role → 422 UNKNOWN_CONNECTION', async () => {
-    const res = await request(gw.app).post('/v1/jobs').send({ type: 'extract', source: { connection: 'warehouse', table: 'public.t' } });
+    const res = await request(gw.app)
+      .post('/v1/jobs')
+      .send({ type: 'extract', source: { connection: 'warehouse', table: 'public.t' } });
     expect(res.status).toBe(422);
     expect(errorOf(res).code).toBe('UNKNOWN_CONNECTION');
     await expectNothingStored();
   });
 
   it('the response never echoes configured secrets', async () => {
-    const res = await request(gw.app).post('/v1/jobs').send({ type: 'extract', source: { connection: 'x', table: 't' } });
+    const res = await request(gw.app)
+      .post('/v1/jobs')
+      .send({ type: 'extract', source: { connection: 'x', table: 't' } });
     expect(JSON.stringify(res.body)).not.toContain('pg-secret-pw');
   });
 });
 
 describe('jobs', () => {
   it('creates, gets, lists and cancels a queued job', async () => {
-    const created = await request(gw.app).post('/v1/jobs').send(extractBody({ name: 'orders' }));
+    const created = await request(gw.app)
+      .post('/v1/jobs')
+      .send(extractBody({ name: 'orders' }));
     expect(created.status).toBe(202);
     expect(created.body).toEqual({ id: expect.any(String) as string, state: 'queued', affinity: 'default' });
     const id = bodyOf(created).id;
@@ -120,7 +145,14 @@ describe('jobs', () => {
 
     const view = await request(gw.app).get(`/v1/jobs/${id}`);
     expect(view.status).toBe(200);
-    expect(view.body).toMatchObject({ id, type: 'extract', name: 'orders', state: 'queued', affinity: 'default', attempts: 0 });
+    expect(view.body).toMatchObject({
+      id,
+      type: 'extract',
+      name: 'orders',
+      state: 'queued',
+      affinity: 'default',
+      attempts: 0,
+    });
     expect(bodyOf(view).waiting_for).toBe('worker with affinity default');
 
     const list = await request(gw.app).get('/v1/jobs?state=queued&affinity=default&limit=10');
@@ -144,7 +176,12 @@ describe('jobs', () => {
     await gw.deps.registry.heartbeat(worker(['source:remote_pg', 'warehouse_b']));
     const res = await request(gw.app)
       .post('/v1/jobs')
-      .send({ type: 'migrate', affinity: 'remote', source: { connection: 'remote_pg', table: 'public.t' }, target: { connection: 'warehouse_b', table: 't' } });
+      .send({
+        type: 'migrate',
+        affinity: 'remote',
+        source: { connection: 'remote_pg', table: 'public.t' },
+        target: { connection: 'warehouse_b', table: 't' },
+      });
     expect(res.status).toBe(202);
     const wrongRole = await request(gw.app)
       .post('/v1/jobs')
@@ -157,7 +194,11 @@ describe('jobs', () => {
   });
 
   it('404 for unknown ids, 400 for a bad list query', async () => {
-    for (const [method, path] of [['get', '/v1/jobs/0000000000nope'], ['delete', '/v1/jobs/0000000000nope'], ['get', '/v1/jobs/bad%20id']] as const) {
+    for (const [method, path] of [
+      ['get', '/v1/jobs/0000000000nope'],
+      ['delete', '/v1/jobs/0000000000nope'],
+      ['get', '/v1/jobs/bad%20id'],
+    ] as const) {
       const res = await request(gw.app)[method](path);
       expect(res.status).toBe(404);
       expect(errorOf(res).code).toBe('NOT_FOUND');
@@ -174,7 +215,10 @@ describe('jobs', () => {
 
   it('409 when cancelling a finished job', async () => {
     const created = await request(gw.app).post('/v1/jobs').send(extractBody());
-    await gw.deps.store.update(bodyOf(created).id, { state: 'completed', finished_at: new Date().toISOString() });
+    await gw.deps.store.update(bodyOf(created).id, {
+      state: 'completed',
+      finished_at: new Date().toISOString(),
+    });
     const res = await request(gw.app).delete(`/v1/jobs/${bodyOf(created).id}`);
     expect(res.status).toBe(409);
     expect(errorOf(res).code).toBe('CONFLICT');
@@ -188,7 +232,10 @@ describe('jobs', () => {
 
   it('internal errors answer 500 with a generic message', async () => {
     const { buildApp } = await import('../app.js');
-    const broken = buildApp({ ...gw.deps, jobs: { ...gw.deps.jobs, view: () => Promise.reject(new Error('boom at redis://u:hunter2@h')) } });
+    const broken = buildApp({
+      ...gw.deps,
+      jobs: { ...gw.deps.jobs, view: () => Promise.reject(new Error('boom at redis://u:hunter2@h')) },
+    });
     const res = await request(broken).get('/v1/jobs/0000000000abc');
     expect(res.status).toBe(500);
     expect(errorOf(res).code).toBe('INTERNAL');

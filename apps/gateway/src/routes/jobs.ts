@@ -11,7 +11,12 @@ const ListQuery = z.object({
   state: JobState.optional(),
   affinity: z.string().min(1).max(63).optional(),
   // Larger limits are clamped rather than refused: `dxa jobs --limit 1000` should still work.
-  limit: z.coerce.number().int().min(1).default(50).transform((n) => Math.min(n, MAX_LIST_LIMIT)),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(50)
+    .transform((n) => Math.min(n, MAX_LIST_LIMIT)),
 });
 
 export function jobsRouter(deps: GatewayDeps): Router {
@@ -27,7 +32,11 @@ export function jobsRouter(deps: GatewayDeps): Router {
     const query = ListQuery.safeParse(req.query);
     if (!query.success) {
       const details = issueDetails(query.error.issues);
-      throw new AppError('BAD_REQUEST', `invalid query: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
+      throw new AppError(
+        'BAD_REQUEST',
+        `invalid query: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
+        details,
+      );
     }
     res.json({ jobs: await jobs.list(query.data) });
   });

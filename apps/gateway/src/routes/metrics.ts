@@ -8,7 +8,11 @@ async function queueMetrics(deps: GatewayDeps): Promise<string> {
   if (deps.redis.status !== 'ready') return '';
   try {
     const queues = await withRedisTimeout(deps.queues.known(), 'list queues', 2_000);
-    const texts = await withRedisTimeout(Promise.all(queues.map((q) => q.exportPrometheusMetrics())), 'queue metrics', 2_000);
+    const texts = await withRedisTimeout(
+      Promise.all(queues.map((q) => q.exportPrometheusMetrics())),
+      'queue metrics',
+      2_000,
+    );
     return mergeExpositions(texts);
   } catch (err) {
     deps.logger.warn('queue metrics unavailable', { error: String(err) });
@@ -20,7 +24,9 @@ export function metricsRouter(deps: GatewayDeps): Router {
   const router = Router();
   router.get('/metrics', async (_req, res) => {
     const [own, queues] = await Promise.all([deps.metrics.registry.metrics(), queueMetrics(deps)]);
-    res.set('Content-Type', deps.metrics.registry.contentType).send(`${own}${own.endsWith('\n') ? '' : '\n'}${queues}`);
+    res
+      .set('Content-Type', deps.metrics.registry.contentType)
+      .send(`${own}${own.endsWith('\n') ? '' : '\n'}${queues}`);
   });
   return router;
 }

@@ -33,16 +33,23 @@ describe('upstream routes', () => {
     expect(view.body).toMatchObject({
       type: 'extract',
       state: 'queued',
-      spec: { source: { connection: 'pg_main', query: task.statement }, stage: { connection: 'local', path: 'exports/orders/' } },
+      spec: {
+        source: { connection: 'pg_main', query: task.statement },
+        stage: { connection: 'local', path: 'exports/orders/' },
+      },
     });
     expect((await request(gw.app).get('/get_tasks_count')).body).toEqual({ tasks_count: 1 });
   });
 
   it('rejects tasks like jobs: unknown engine, write statements, missing fields', async () => {
-    const unknown = await request(gw.app).post('/tasks').send({ ...task, engine: 'oracle' });
+    const unknown = await request(gw.app)
+      .post('/tasks')
+      .send({ ...task, engine: 'oracle' });
     expect(unknown.status).toBe(422);
     expect(errorOf(unknown).code).toBe('UNKNOWN_CONNECTION');
-    const write = await request(gw.app).post('/tasks').send({ ...task, statement: 'DROP TABLE orders' });
+    const write = await request(gw.app)
+      .post('/tasks')
+      .send({ ...task, statement: 'DROP TABLE orders' });
     expect(write.status).toBe(422);
     expect(errorOf(write).details[0]?.path).toBe('source.query');
     const missing = await request(gw.app).post('/tasks').send({ id: 1 });

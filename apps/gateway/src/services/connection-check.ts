@@ -1,7 +1,11 @@
 import { connectionsOf, type JobSpec, type WorkerInfo } from '@dxa/contracts';
 import { AppError, type ErrorDetail } from '@dxa/errors';
 
-export type ConfiguredNames = { source: readonly string[]; stage: readonly string[]; target: readonly string[] };
+export type ConfiguredNames = {
+  source: readonly string[];
+  stage: readonly string[];
+  target: readonly string[];
+};
 type Role = keyof ConfiguredNames;
 
 /**
@@ -9,12 +13,20 @@ type Role = keyof ConfiguredNames;
  * hold connections the gateway's configuration does not know about.
  */
 function advertised(workers: readonly WorkerInfo[], role: Role, name: string): boolean {
-  return workers.some((w) => !w.draining && (w.connections.includes(`${role}:${name}`) || w.connections.includes(name)));
+  return workers.some(
+    (w) => !w.draining && (w.connections.includes(`${role}:${name}`) || w.connections.includes(name)),
+  );
 }
 
 /** Throws UNKNOWN_CONNECTION naming every connection neither the configuration nor a live worker has. */
-export function checkConnections(spec: JobSpec, configured: ConfiguredNames, workers: readonly WorkerInfo[]): void {
-  const missing = connectionsOf(spec).filter(({ role, name }) => !configured[role].includes(name) && !advertised(workers, role, name));
+export function checkConnections(
+  spec: JobSpec,
+  configured: ConfiguredNames,
+  workers: readonly WorkerInfo[],
+): void {
+  const missing = connectionsOf(spec).filter(
+    ({ role, name }) => !configured[role].includes(name) && !advertised(workers, role, name),
+  );
   if (missing.length === 0) return;
   const details: ErrorDetail[] = missing.map(({ role, name }) => ({
     path: `${role}.connection`,

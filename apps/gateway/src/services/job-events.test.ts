@@ -31,9 +31,18 @@ describe('job events hub', () => {
     const a: unknown[] = [];
     const b: unknown[] = [];
     const other: unknown[] = [];
-    const offA = await hub.subscribe('hub', 'job-a', { progress: (d) => a.push(d), changed: () => undefined });
-    const offB = await hub.subscribe('hub', 'job-a', { progress: (d) => b.push(d), changed: () => undefined });
-    const offOther = await hub.subscribe('hub', 'job-b', { progress: (d) => other.push(d), changed: () => undefined });
+    const offA = await hub.subscribe('hub', 'job-a', {
+      progress: (d) => a.push(d),
+      changed: () => undefined,
+    });
+    const offB = await hub.subscribe('hub', 'job-a', {
+      progress: (d) => b.push(d),
+      changed: () => undefined,
+    });
+    const offOther = await hub.subscribe('hub', 'job-b', {
+      progress: (d) => other.push(d),
+      changed: () => undefined,
+    });
     expect(connections).toBe(1); // one QueueEvents for the queue, shared
 
     await job.updateProgress({ rows: 1 });

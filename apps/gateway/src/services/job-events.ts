@@ -48,7 +48,11 @@ export function createJobEventsHub(options: JobEventsHubOptions): JobEventsHub {
 
   async function createEntry(affinity: string): Promise<Entry> {
     const lastEventId = await startId(options.redis, options.prefix, affinity);
-    const events = createQueueEvents(affinity, { connection: options.connection(), prefix: options.prefix, lastEventId });
+    const events = createQueueEvents(affinity, {
+      connection: options.connection(),
+      prefix: options.prefix,
+      lastEventId,
+    });
     const entry: Entry = { events, listeners: new Map() };
     events.on('progress', ({ jobId, data }) => dispatch(entry, jobId, (l) => l.progress(data)));
     for (const name of ['completed', 'failed', 'removed'] as const) {

@@ -1,7 +1,16 @@
 import { TERMINAL_STATES, type JobSpec, type JobState, type JobView } from '@dxa/contracts';
 import { AppError } from '@dxa/errors';
 import type { Logger } from '@dxa/logger';
-import { JOB_ID_PATTERN, enqueueJob, newJobRecord, toJobView, type CancelBus, type JobRecord, type JobStore, type WorkerRegistry } from '@dxa/queue';
+import {
+  JOB_ID_PATTERN,
+  enqueueJob,
+  newJobRecord,
+  toJobView,
+  type CancelBus,
+  type JobRecord,
+  type JobStore,
+  type WorkerRegistry,
+} from '@dxa/queue';
 import { checkConnections, type ConfiguredNames } from './connection-check.js';
 import type { QueueRegistry } from './queue-registry.js';
 import { parseJobSpec } from './spec-validation.js';
@@ -41,9 +50,14 @@ export function createJobService(deps: JobServiceDeps): JobService {
 
   /** Best effort: the enqueue may have landed after its timeout, so remove the BullMQ job too. */
   async function undoSubmit(rec: JobRecord): Promise<void> {
-    await store.remove(rec.id).catch((err: unknown) =>
-      deps.logger.error('could not remove the record of a job that failed to enqueue', { job: rec.id, error: String(err) }),
-    );
+    await store
+      .remove(rec.id)
+      .catch((err: unknown) =>
+        deps.logger.error('could not remove the record of a job that failed to enqueue', {
+          job: rec.id,
+          error: String(err),
+        }),
+      );
     const removeJob = queues.queueFor(rec.spec.affinity).then((q) => q.remove(rec.id));
     await withRedisTimeout(removeJob, 'undo enqueue', 1_000).catch(() => undefined);
   }
@@ -58,7 +72,9 @@ export function createJobService(deps: JobServiceDeps): JobService {
         ? `job ${spec.from_job} is a ${from.spec.type} job, not an extract`
         : undefined;
     if (problem) {
-      throw new AppError('VALIDATION_FAILED', `from_job: ${problem}`, [{ path: 'from_job', message: problem }]);
+      throw new AppError('VALIDATION_FAILED', `from_job: ${problem}`, [
+        { path: 'from_job', message: problem },
+      ]);
     }
   }
 
@@ -69,7 +85,10 @@ export function createJobService(deps: JobServiceDeps): JobService {
     const rec = newJobRecord(spec);
     await store.create(rec);
     try {
-      await withRedisTimeout(queues.queueFor(spec.affinity).then((q) => enqueueJob(q, rec)), 'enqueue');
+      await withRedisTimeout(
+        queues.queueFor(spec.affinity).then((q) => enqueueJob(q, rec)),
+        'enqueue',
+      );
     } catch (err) {
       await undoSubmit(rec);
       throw err;
@@ -97,7 +116,8 @@ export function createJobService(deps: JobServiceDeps): JobService {
 
   async function cancel(id: string): Promise<CancelResult> {
     const rec = await record(id);
-    if (TERMINAL_STATES.includes(rec.state)) throw new AppError('CONFLICT', `job ${id} has already finished (${rec.state})`);
+    if (TERMINAL_STATES.includes(rec.state))
+      throw new AppError('CONFLICT', `job ${id} has already finished (${rec.state})`);
     if (rec.state === 'queued') {
       const done = await cancelQueued(rec);
       if (done) return done;

@@ -90,7 +90,8 @@ class JobWatch {
       const workers = await this.deps.registry.live();
       if (TERMINAL_STATES.includes(record.state)) return this.finish(record, workers);
       const progress = JSON.stringify(record.progress ?? null);
-      if (!this.queueProgressSeen && record.progress && progress !== this.lastProgress) this.sendProgress(record.progress);
+      if (!this.queueProgressSeen && record.progress && progress !== this.lastProgress)
+        this.sendProgress(record.progress);
       if (record.state !== this.lastState) {
         this.lastState = record.state;
         this.sink.send('state', toJobView(record, workers));

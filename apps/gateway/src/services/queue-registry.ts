@@ -18,7 +18,12 @@ export type QueueRegistry = {
   close(): Promise<void>;
 };
 
-export type QueueRegistryDeps = { redis: Redis; prefix: string; registry: WorkerRegistry; labels: readonly string[] };
+export type QueueRegistryDeps = {
+  redis: Redis;
+  prefix: string;
+  registry: WorkerRegistry;
+  labels: readonly string[];
+};
 
 const WAITING_STATES = ['waiting', 'prioritized', 'delayed', 'waiting-children'] as const;
 

@@ -33,7 +33,9 @@ describe('parseJobSpec', () => {
   });
 
   it('names the missing type and nested paths', () => {
-    expect(thrown(() => parseJobSpec({})).details).toEqual([{ path: 'type', message: expect.any(String) as string }]);
+    expect(thrown(() => parseJobSpec({})).details).toEqual([
+      { path: 'type', message: expect.any(String) as string },
+    ]);
     const err = thrown(() => parseJobSpec({ type: 'extract', source: { connection: 'pg', table: 'a b' } }));
     expect(err.code).toBe('VALIDATION_FAILED');
     expect(err.details[0]?.path).toBe('source.table');
@@ -43,9 +45,15 @@ describe('parseJobSpec', () => {
 });
 
 describe('checkConnections', () => {
-  const spec = parseJobSpec({ type: 'migrate', source: { connection: 'a', table: 't' }, stage: { connection: 's' }, target: { connection: 'b', table: 't' } });
+  const spec = parseJobSpec({
+    type: 'migrate',
+    source: { connection: 'a', table: 't' },
+    stage: { connection: 's' },
+    target: { connection: 'b', table: 't' },
+  });
   const configured = { source: ['a'], stage: [], target: [] };
-  const worker = (connections: string[], draining = false) => ({ connections, draining }) as unknown as WorkerInfo;
+  const worker = (connections: string[], draining = false) =>
+    ({ connections, draining }) as unknown as WorkerInfo;
 
   it('names every missing connection with its role', () => {
     const err = thrown(() => checkConnections(spec, configured, []));
@@ -64,8 +72,22 @@ describe('checkConnections', () => {
 describe('taskToJobBody', () => {
   it('maps the upstream task fields', () => {
     expect(
-      taskToJobBody({ id: 3, engine: 'postgresql', database: 'db', schema: 'sc', statement: 'select 1', source_type: 'jdbc', upload_type: 's3', upload_path: '/out/x/' }),
-    ).toEqual({ type: 'extract', name: 'task 3 db sc', source: { connection: 'postgresql', query: 'select 1' }, stage: { connection: 's3', path: 'out/x/' } });
+      taskToJobBody({
+        id: 3,
+        engine: 'postgresql',
+        database: 'db',
+        schema: 'sc',
+        statement: 'select 1',
+        source_type: 'jdbc',
+        upload_type: 's3',
+        upload_path: '/out/x/',
+      }),
+    ).toEqual({
+      type: 'extract',
+      name: 'task 3 db sc',
+      source: { connection: 'postgresql', query: 'select 1' },
+      stage: { connection: 's3', path: 'out/x/' },
+    });
   });
 
   it('rejects non-objects', () => {
@@ -77,6 +99,8 @@ describe('mergeExpositions', () => {
   it('keeps one HELP/TYPE per family with all samples under it', () => {
     const a = '# HELP m help\n# TYPE m gauge\nm{queue="a"} 1\n# HELP c c\n# TYPE c counter\nc{queue="a"} 2';
     const b = '# HELP m help\n# TYPE m gauge\nm{queue="b"} 3\n# HELP c c\n# TYPE c counter\nc{queue="b"} 4';
-    expect(mergeExpositions([a, b])).toBe('# HELP m help\n# TYPE m gauge\nm{queue="a"} 1\nm{queue="b"} 3\n# HELP c c\n# TYPE c counter\nc{queue="a"} 2\nc{queue="b"} 4\n');
+    expect(mergeExpositions([a, b])).toBe(
+      '# HELP m help\n# TYPE m gauge\nm{queue="a"} 1\nm{queue="b"} 3\n# HELP c c\n# TYPE c counter\nc{queue="a"} 2\nc{queue="b"} 4\n',
+    );
   });
 });

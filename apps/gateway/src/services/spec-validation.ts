@@ -36,15 +36,22 @@ export function parseJobSpec(body: unknown): JobSpec {
   }
   const type = (body as { type?: unknown }).type;
   if (type === undefined) {
-    throw new AppError('VALIDATION_FAILED', `invalid job: type is required (one of ${JOB_TYPES.join(', ')})`, [
-      { path: 'type', message: `required: one of ${JOB_TYPES.join(', ')}` },
-    ]);
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `invalid job: type is required (one of ${JOB_TYPES.join(', ')})`,
+      [{ path: 'type', message: `required: one of ${JOB_TYPES.join(', ')}` }],
+    );
   }
   if (!isJobType(type)) {
-    const shown = typeof type === 'string' ? `"${type.slice(0, 100)}"` : (JSON.stringify(type) ?? typeof type).slice(0, 100);
-    throw new AppError('UNKNOWN_JOB_TYPE', `unknown job type ${shown}; valid types: ${JOB_TYPES.join(', ')}`, [
-      { path: 'type', message: `must be one of ${JOB_TYPES.join(', ')}` },
-    ]);
+    const shown =
+      typeof type === 'string'
+        ? `"${type.slice(0, 100)}"`
+        : (JSON.stringify(type) ?? typeof type).slice(0, 100);
+    throw new AppError(
+      'UNKNOWN_JOB_TYPE',
+      `unknown job type ${shown}; valid types: ${JOB_TYPES.join(', ')}`,
+      [{ path: 'type', message: `must be one of ${JOB_TYPES.join(', ')}` }],
+    );
   }
   const parsed = jobCatalog[type].schema.safeParse(body);
   if (!parsed.success) {

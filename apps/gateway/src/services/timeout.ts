@@ -8,10 +8,17 @@ export const REDIS_OP_TIMEOUT_MS = 5_000;
  * Bounds a Redis-backed operation: BullMQ waits for a lost connection instead of failing, so the
  * gateway gives up after `ms` and answers 503 rather than hanging the request.
  */
-export async function withRedisTimeout<T>(work: Promise<T>, what: string, ms = REDIS_OP_TIMEOUT_MS): Promise<T> {
+export async function withRedisTimeout<T>(
+  work: Promise<T>,
+  what: string,
+  ms = REDIS_OP_TIMEOUT_MS,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AppError('UNAVAILABLE', `Redis did not answer in time (${what})`)), ms);
+    timer = setTimeout(
+      () => reject(new AppError('UNAVAILABLE', `Redis did not answer in time (${what})`)),
+      ms,
+    );
   });
   try {
     return await Promise.race([work, timeout]);

@@ -28,7 +28,11 @@ export function taskToJobBody(body: unknown): Record<string, unknown> {
   const parsed = UpstreamTask.safeParse(body);
   if (!parsed.success) {
     const details = issueDetails(parsed.error.issues);
-    throw new AppError('VALIDATION_FAILED', `invalid task: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `invalid task: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
+      details,
+    );
   }
   const task = parsed.data;
   const stage: Record<string, string> = {};

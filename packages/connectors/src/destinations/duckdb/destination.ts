@@ -62,12 +62,14 @@ export function createDuckdbDestination(
     action: string,
     fn: (c: DuckDBConnection) => Promise<T>,
   ): Promise<T> =>
-    withDuckdb(file, { lockTimeoutMs, readOnly, memoryLimit: conn.memory_limit, signal: ctx.signal, logger: log }, fn).catch(
-      (err: unknown) => {
-        // Whatever broke after an abort (usually the interrupted statement) is the abort.
-        throw ctx.signal.aborted ? abortError(ctx.signal) : wrapDuckdbError(err, action);
-      },
-    );
+    withDuckdb(
+      file,
+      { lockTimeoutMs, readOnly, memoryLimit: conn.memory_limit, signal: ctx.signal, logger: log },
+      fn,
+    ).catch((err: unknown) => {
+      // Whatever broke after an abort (usually the interrupted statement) is the abort.
+      throw ctx.signal.aborted ? abortError(ctx.signal) : wrapDuckdbError(err, action);
+    });
 
   return {
     kind: 'duckdb',

@@ -81,7 +81,9 @@ describe('DuckDB file lock held by another process', () => {
     const files = await stageParts(fx, 'parquet');
     await withDb(fx.dbFile, (run) => run('CREATE TABLE orders (x INTEGER); INSERT INTO orders VALUES (7)'));
     await holdFile(fx.dbFile, 3000, []);
-    const dest = createDuckdbDestination({ type: 'duckdb', path: fx.dbFile, memory_limit: '256MB' }, logger, { lockTimeoutMs: 300 });
+    const dest = createDuckdbDestination({ type: 'duckdb', path: fx.dbFile, memory_limit: '256MB' }, logger, {
+      lockTimeoutMs: 300,
+    });
     await expect(
       dest.load(request('orders', 'replace', 'parquet', files), fx.stage, ctx),
     ).rejects.toMatchObject({
