@@ -86,6 +86,8 @@ export const S3Stage = z.strictObject({
   profile_name: z.string().optional(),
   access_key_id: secret().optional(),
   secret_access_key: secret().optional(),
+  /** Snowflake storage integration used when a Snowflake target reads this stage as an external stage. */
+  storage_integration: z.string().optional(),
 });
 
 export const AzureBlobStage = z.strictObject({
@@ -97,6 +99,8 @@ export const AzureBlobStage = z.strictObject({
   account_key: secret().optional(),
   sas_token: secret().optional(),
   use_default_credential: boolean.default(false),
+  /** Snowflake storage integration used when a Snowflake target reads this stage as an external stage. */
+  storage_integration: z.string().optional(),
 });
 
 export const SnowflakeStage = z.strictObject({

@@ -56,6 +56,32 @@ export type SourceConnector = {
 
 export type StagedObject = { path: string; bytes: number };
 
+/**
+ * Where a cloud stage's files live, for a warehouse that reads them directly (a Snowflake external
+ * stage). Carries credentials: never log it, never put it in an error or a result.
+ */
+export type ExternalLocation =
+  | {
+      kind: 's3';
+      /** `s3://bucket/prefix/` for the stage root (the configured prefix included). */
+      url: string;
+      /** Endpoint override (S3-compatible stores); undefined for AWS. */
+      endpoint: string | undefined;
+      region: string;
+      storageIntegration: string | undefined;
+      credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+    }
+  | {
+      kind: 'azure_blob';
+      /** `azure://<account>.blob.core.windows.net/<container>/<prefix>/` for the stage root. */
+      url: string;
+      /** Blob service endpoint actually used, e.g. `http://127.0.0.1:10000/devstoreaccount1`. */
+      endpoint: string;
+      storageIntegration: string | undefined;
+      /** SAS token without the leading `?`. */
+      sasToken: string | undefined;
+    };
+
 /** A stage holds files under relative paths; `localPath` lets a co-located target read them in place. */
 export type StageConnector = {
   readonly kind: string;
@@ -73,6 +99,8 @@ export type StageConnector = {
   localPath(relPath: string): string | undefined;
   /** Human-readable location of a staged file for job results, never carrying credentials. */
   describe(relPath: string): string;
+  /** Cloud stages only: the stage root as a warehouse would address it (see ExternalLocation). */
+  externalLocation?(): ExternalLocation;
   close(): Promise<void>;
 };
 
