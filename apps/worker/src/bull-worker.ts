@@ -17,6 +17,36 @@ export type BullWorkerOptions = {
 
 export type QueueWorker = Worker<QueueJobData, ProcessorResult>;
 
+/** BullMQ's reason when a job stalled more often than maxStalledCount; it never reaches our processor. */
+const STALLED_TOO_OFTEN = /stalled more than allowable limit/;
+
+/**
+ * A job that stalled too often is failed by BullMQ when a worker next picks it up, without calling
+ * the processor, so its record would stay "active" forever: close it here.
+ */
+async function recordStalledFailure(
+  deps: Pick<ProcessorDeps, 'store' | 'logger'>,
+  jobId: string,
+  attempts: number,
+  err: Error,
+): Promise<void> {
+  if (!STALLED_TOO_OFTEN.test(err.message)) return;
+  try {
+    const record = await deps.store.get(jobId);
+    if (!record || record.state === 'completed' || record.state === 'failed' || record.state === 'cancelled')
+      return;
+    const message = `the worker running this job stopped or lost its lock ${attempts} times in a row; giving up`;
+    await deps.store.update(jobId, {
+      state: 'failed',
+      finished_at: new Date().toISOString(),
+      error: { code: 'WORKER_LOST', message },
+    });
+    deps.logger.error('job failed: it stalled too often', { jobId, attempts });
+  } catch (storeErr) {
+    deps.logger.warn('could not record a stalled job as failed', { jobId, error: String(storeErr) });
+  }
+}
+
 /** The BullMQ worker of one affinity label's queue. */
 export function createBullWorker(
   affinity: string,
@@ -42,6 +72,9 @@ export function createBullWorker(
   worker.on('stalled', (jobId: string) =>
     deps.logger.warn('job stalled; requeued for another attempt', { queue, jobId }),
   );
+  worker.on('failed', (job, err) => {
+    if (job?.id !== undefined) void recordStalledFailure(deps, job.id, job.attemptsStarted, err);
+  });
   holder.worker = worker;
   return worker;
 }
