@@ -33,7 +33,7 @@ export type Stack = {
   duckdbFile: string;
   stageDir: string;
   gatewayUrl?: string;
-  startGateway(): Promise<DxaProcess>;
+  startGateway(opts?: SpawnOptions): Promise<DxaProcess>;
   startWorker(
     affinity: string,
     opts?: { concurrency?: number } & SpawnOptions,
@@ -96,8 +96,11 @@ ${options.extraToml ?? ''}
     prefix,
     duckdbFile,
     stageDir,
-    async startGateway() {
-      const proc = spawnDxa(['gateway', '--config', configFile, '--port', '0'], { env });
+    async startGateway(opts = {}) {
+      const proc = spawnDxa(['gateway', '--config', configFile, '--port', '0'], {
+        ...opts,
+        env: { ...env, ...opts.env },
+      });
       procs.push(proc);
       const m = await proc.waitFor(/gateway listening on (http:\/\/\S+)/);
       stack.gatewayUrl = m[1];

@@ -7,6 +7,7 @@ import {
   createJobStore,
   createRedis,
   createWorkerRegistry,
+  retryBackoffFrom,
   type CancelBus,
   type JobStore,
   type Redis,
@@ -58,6 +59,7 @@ export function createGatewayDeps(options: GatewayDepsOptions): GatewayDeps {
     queues,
     connections: connectionNames(config),
     logger,
+    retryBackoffMs: retryBackoffFrom(process.env),
   });
   return {
     config,

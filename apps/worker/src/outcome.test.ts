@@ -18,7 +18,11 @@ describe('planFailure', () => {
     expect(plan.patch).toEqual({
       state: 'failed',
       finished_at: now.toISOString(),
-      error: { code: 'SOURCE_NOT_FOUND', message: 'no table t (password ***)', step: 'describe' },
+      error: {
+        code: 'SOURCE_NOT_FOUND',
+        message: 'step describe: no table t (password ***)',
+        step: 'describe',
+      },
     });
   });
 
@@ -36,6 +40,23 @@ describe('planFailure', () => {
       error: { code: 'CONNECTION_FAILED' },
     });
     expect(plan.patch.finished_at).toBeUndefined();
+  });
+
+  it('names the step and the file of a load that failed on every attempt', () => {
+    const err = new TransientError(
+      'CONNECTION_FAILED',
+      'loading part-00002.csv.gz into public.t: connect ECONNREFUSED 127.0.0.1:5999',
+      { step: 'load' },
+    );
+    const plan = planFailure(classifyError(err), attempt(2), now, mask);
+    expect(plan.patch).toMatchObject({
+      state: 'failed',
+      error: {
+        code: 'CONNECTION_FAILED',
+        step: 'load',
+        message: 'step load: loading part-00002.csv.gz into public.t: connect ECONNREFUSED 127.0.0.1:5999',
+      },
+    });
   });
 
   it('fails a transient error on the last attempt', () => {

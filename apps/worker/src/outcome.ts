@@ -39,6 +39,11 @@ function jobError(c: Exclude<Classified, { kind: 'hand-back' }>, message: string
   return { code: c.code, message, ...(c.step ? { step: c.step } : {}) };
 }
 
+/** A failure's message leads with its step (`step load: loading part-00002.csv.gz into t: …`). */
+function withStepPrefix(c: Classified, message: string): string {
+  return c.kind !== 'hand-back' && c.kind !== 'cancelled' && c.step ? `step ${c.step}: ${message}` : message;
+}
+
 /** Pure decision from a classified failure; `mask` removes secrets from the message. */
 export function planFailure(
   classified: Classified,
@@ -46,7 +51,7 @@ export function planFailure(
   now: Date,
   mask: (text: string) => string,
 ): FailurePlan {
-  const message = mask(classified.message);
+  const message = withStepPrefix(classified, mask(classified.message));
   const finished_at = now.toISOString();
   switch (classified.kind) {
     case 'hand-back':

@@ -1,11 +1,20 @@
 import { UnrecoverableError, WaitingError, type Job, type Worker } from 'bullmq';
 import type { DxaConfig } from '@dxa/config';
-import { jobCatalog, JOB_TYPES, type JobSpec, type JobType, type Progress } from '@dxa/contracts';
+import {
+  jobCatalog,
+  JOB_TYPES,
+  type JobSpec,
+  type JobSteps,
+  type JobType,
+  type Progress,
+  type StepName,
+} from '@dxa/contracts';
 import { classifyError, coerceError, type Classified } from '@dxa/errors';
 import type { Logger } from '@dxa/logger';
 import type { JobStore, QueueJobData } from '@dxa/queue';
 import { STOP_REASONS, stopError, type ActiveJobs, type StopReason } from './active-jobs.js';
 import { runHandler, type ServiceContext } from './handlers/index.js';
+import type { StepDetail } from './handlers/types.js';
 import type { WorkerMetrics } from './metrics.js';
 import { planFailure, type FailurePlan } from './outcome.js';
 import { ProgressReporter } from './progress.js';
@@ -116,8 +125,10 @@ function openScope(a: Attempt, signal: AbortSignal, stop: (reason: StopReason) =
     onError: (err) => log.warn('progress update failed', { error: deps.mask(coerceError(err).message) }),
   });
   let step = 'start';
+  const attempt = a.job.attemptsMade + 1;
   const ctx: ServiceContext = {
     jobId,
+    attempt,
     config: deps.config,
     logger: log,
     signal,
@@ -127,6 +138,10 @@ function openScope(a: Attempt, signal: AbortSignal, stop: (reason: StopReason) =
       step = name;
     },
     saveResult: (part) => deps.store.setResult(jobId, part),
+    saveStep: <K extends StepName>(name: K, detail: StepDetail<K>) => {
+      const step = { ...detail, status: 'completed', finished_at: now(), attempt };
+      return deps.store.setStep(jobId, name, step as NonNullable<JobSteps[K]>);
+    },
     getJob: (id) => deps.store.get(id),
     onRowsExtracted: (rows) => deps.metrics.rowsExtracted.inc(rows),
   };

@@ -249,7 +249,8 @@ describe('worker', () => {
     const load = await h.waitFor(loadId, (r) => r.state === 'failed');
     expect(load.error).toMatchObject({
       code: 'INVALID_JOB',
-      message: `from_job ${otherId} is queued; a load needs a completed extract or migrate job`,
+      step: 'find-extract',
+      message: `step find-extract: from_job ${otherId} is queued; a load needs a completed extract or migrate job, or a failed one that finished staging its files`,
     });
   });
 

@@ -13,3 +13,5 @@ export {
 } from './load.js';
 export { connectionNames, defaultStageName, getConnection, type ConnectionByRole } from './connections.js';
 export { redact, secretValues } from './redact.js';
+/** The TOML parser the configuration uses, for connectors reading tool files (Snowflake's connections.toml). */
+export { parse as parseToml } from 'smol-toml';

@@ -99,6 +99,8 @@ export const AzureBlobStage = z.strictObject({
   account_key: secret().optional(),
   sas_token: secret().optional(),
   use_default_credential: boolean.default(false),
+  /** Blob service URL for account_name auth (Azurite, sovereign clouds); default https://<account_name>.blob.core.windows.net. */
+  endpoint: z.string().url().optional(),
   /** Snowflake storage integration used when a Snowflake target reads this stage as an external stage. */
   storage_integration: z.string().optional(),
 });

@@ -82,9 +82,6 @@ describe('connector registry', () => {
     ['source', 'mssql', 'sqlserver'],
     ['source', 'td', 'teradata'],
     ['source', 'my', 'mysql'],
-    ['stage', 'blob', 'azure_blob'],
-    ['stage', 'sf_stage', 'snowflake_stage'],
-    ['target', 'sf', 'snowflake'],
   ] as const)('refuses %s connection %s of type %s as not supported yet', (role, name, type) => {
     const create = { source: createSource, stage: createStage, target: createDestination }[role];
     expect(() => create(config, name, logger)).toThrow(
@@ -96,8 +93,34 @@ describe('connector registry', () => {
     );
   });
 
+  it('builds the Azure Blob stage, refusing one without credentials', () => {
+    expect(() => createStage(config, 'blob', logger)).toThrow(
+      expect.objectContaining({
+        name: 'TerminalError',
+        code: 'CONFIG_ERROR',
+        message: expect.stringContaining('set connection_string, or account_name with one of') as unknown,
+      }),
+    );
+    expect(capabilities.postgresql?.stages).toContain('azure_blob');
+  });
+
+  it('builds the Snowflake target and stage, refusing a connection without an account', () => {
+    for (const create of [
+      () => createDestination(config, 'sf', logger),
+      () => createStage(config, 'sf_stage', logger),
+    ])
+      expect(create).toThrow(
+        expect.objectContaining({
+          name: 'TerminalError',
+          code: 'CONFIG_ERROR',
+          message: expect.stringContaining('snowflake: missing "account"') as unknown,
+        }),
+      );
+    expect(capabilities.snowflake?.stages).toEqual(['local', 's3', 'azure_blob', 'snowflake_stage']);
+  });
+
   it('declares what each built destination loads', () => {
     expect(capabilities.duckdb?.formats).toEqual(['parquet', 'csv']);
-    expect(capabilities.snowflake).toBeUndefined();
+    expect(capabilities.snowflake?.formats).toEqual(['parquet', 'csv']);
   });
 });

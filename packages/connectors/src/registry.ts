@@ -5,9 +5,12 @@ import type { Logger } from '@dxa/logger';
 import type { DestinationConnector, SourceConnector, StageConnector } from './core/types.js';
 import { createDuckdbDestination } from './destinations/duckdb/index.js';
 import { createPostgresDestination } from './destinations/postgres/index.js';
+import { createSnowflakeDestination } from './destinations/snowflake/index.js';
 import { createPostgresSource } from './sources/postgres/index.js';
 import { createLocalStage } from './stages/local/index.js';
 import { createS3Stage } from './stages/s3/index.js';
+import { createSnowflakeStage } from './stages/snowflake/index.js';
+import { createAzureBlobStage } from './stages/azure-blob/index.js';
 
 export type DestinationKind = TargetConnection['type'];
 
@@ -25,7 +28,13 @@ export type DestinationCapabilities = {
 export const capabilities: Partial<Record<DestinationKind, DestinationCapabilities>> = {
   duckdb: { formats: ['parquet', 'csv'], stages: ['local'], transactional: true },
   // It streams staged files through the stage itself, so any stage works.
-  postgresql: { formats: ['csv', 'parquet'], stages: ['local', 's3'], transactional: true },
+  postgresql: { formats: ['csv', 'parquet'], stages: ['local', 's3', 'azure_blob'], transactional: true },
+  // COPY reads a Snowflake stage in place, cloud stages through a temporary external stage, local files after PUT.
+  snowflake: {
+    formats: ['parquet', 'csv'],
+    stages: ['local', 's3', 'azure_blob', 'snowflake_stage'],
+    transactional: true,
+  },
 };
 
 function notSupported(role: ConnectionRole, name: string, type: string): TerminalError {
@@ -55,8 +64,17 @@ export function createStage(config: DxaConfig, name: string, logger: Logger): St
     case 's3':
       return createS3Stage(conn, logger.child({ connection: name }));
     case 'azure_blob':
-    case 'snowflake_stage':
-      throw notSupported('stage', name, conn.type);
+      return createAzureBlobStage(conn, logger.child({ connection: name }));
+    case 'snowflake_stage': {
+      // The stage lives in the account of the Snowflake target it names, and logs in as that target.
+      const target = getConnection(config, 'target', conn.connection);
+      if (target.type !== 'snowflake')
+        throw new TerminalError(
+          'CONFIG_ERROR',
+          `stage connection "${name}": connection "${conn.connection}" must be a Snowflake target, not "${target.type}"`,
+        );
+      return createSnowflakeStage(conn, target, logger.child({ connection: name }));
+    }
   }
 }
 
@@ -68,6 +86,6 @@ export function createDestination(config: DxaConfig, name: string, logger: Logge
     case 'postgresql':
       return createPostgresDestination(conn, logger.child({ connection: name }));
     case 'snowflake':
-      throw notSupported('target', name, conn.type);
+      return createSnowflakeDestination(conn, logger.child({ connection: name }));
   }
 }

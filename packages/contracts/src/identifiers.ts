@@ -20,11 +20,9 @@ export const AffinityLabel = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/
   message: 'must be 1-63 letters, digits, _ or -, starting with a letter or digit',
 });
 
-export const ConnectionName = z
-  .string()
-  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,127}$/, {
-    message: 'must be a connection name from the configuration',
-  });
+export const ConnectionName = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,127}$/, {
+  message: 'must be a connection name from the configuration',
+});
 
 /** Double-quotes one identifier part (SQL standard: PostgreSQL, DuckDB, Snowflake, SQL Server with QUOTED_IDENTIFIER). */
 export function quoteIdentifier(name: string): string {

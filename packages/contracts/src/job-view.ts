@@ -69,6 +69,42 @@ export const JobResult = z.object({
 });
 export type JobResult = z.infer<typeof JobResult>;
 
+/** What every finished step records: the attempt that finished it and when. */
+const StepDone = {
+  status: z.literal('completed'),
+  finished_at: z.string(),
+  attempt: z.number(),
+};
+/** Source → local part files. */
+export const ExtractStep = z.object({ ...StepDone, rows: z.number(), files: z.number(), bytes: z.number() });
+/** Part files on the stage and the manifest written: a retry can load them without the source. */
+export const StageStep = z.object({
+  ...StepDone,
+  connection: z.string(),
+  manifest: z.string(),
+  rows: z.number(),
+  files: z.number(),
+  bytes: z.number(),
+});
+/** The destination load committed. */
+export const LoadStep = z.object({
+  ...StepDone,
+  rows: z.number(),
+  table: z.string(),
+  mode: z.string(),
+  files: z.number(),
+});
+export const ValidateStep = z.object({ ...StepDone, validation: z.enum(['passed', 'failed']) });
+export const JobSteps = z.object({
+  extract: ExtractStep.optional(),
+  stage: StageStep.optional(),
+  load: LoadStep.optional(),
+  validate: ValidateStep.optional(),
+});
+export type JobSteps = z.infer<typeof JobSteps>;
+export type StepName = keyof JobSteps;
+export const STEP_NAMES = ['extract', 'stage', 'load', 'validate'] as const satisfies readonly StepName[];
+
 export const JobError = z.object({ code: z.string(), message: z.string(), step: z.string().optional() });
 export type JobError = z.infer<typeof JobError>;
 
@@ -87,6 +123,8 @@ export const JobView = z.object({
   finished_at: z.string().optional(),
   progress: Progress.optional(),
   result: JobResult.optional(),
+  /** The steps finished so far, across attempts (a retry re-uses what they finished). */
+  steps: JobSteps.optional(),
   error: JobError.optional(),
   spec: JobSpec,
 });

@@ -39,6 +39,10 @@ const NODE_TRANSIENT_CODES = new Set([
   'ENETUNREACH',
 ]);
 
+// Driver errors without a code that mean the connection went away (node-postgres says so in words).
+const CONNECTION_LOST =
+  /Connection terminated|server closed the connection unexpectedly|connection error and is not queryable|Client was closed/i;
+
 export type Classified =
   | { kind: 'terminal'; code: JobErrorCode; message: string; step?: string }
   | { kind: 'transient'; code: JobErrorCode; message: string; step?: string }
@@ -73,6 +77,8 @@ export function classifyError(thrown: unknown): Classified {
         return { kind: 'terminal', code: 'BAD_SQL', message: err.message };
     }
   }
+  if (CONNECTION_LOST.test(err.message))
+    return { kind: 'transient', code: 'CONNECTION_FAILED', message: err.message };
   if (/Could not set lock on file|Conflicting lock/i.test(err.message)) {
     return { kind: 'transient', code: 'LOAD_ERROR', message: err.message };
   }

@@ -1,4 +1,13 @@
-import type { JobError, JobResult, JobSpec, JobState, JobView, Progress, WorkerInfo } from '@dxa/contracts';
+import type {
+  JobError,
+  JobResult,
+  JobSpec,
+  JobState,
+  JobSteps,
+  JobView,
+  Progress,
+  WorkerInfo,
+} from '@dxa/contracts';
 
 /**
  * The job record kept in Redis next to the queue (`<prefix>:job:<id>` hash), the source of truth for
@@ -16,6 +25,8 @@ export type JobRecord = {
   finished_at?: string;
   progress?: Progress;
   result?: JobResult;
+  /** Steps finished so far, across attempts. */
+  steps?: JobSteps;
   error?: JobError;
   cancel_requested?: boolean;
   /** Set while a failed attempt waits for its retry. */
@@ -33,6 +44,8 @@ export type JobStore = {
   update(id: string, patch: Partial<Omit<JobRecord, 'id' | 'spec'>>): Promise<JobRecord | undefined>;
   /** Merges one part of the result (extract, load, validation). */
   setResult(id: string, part: Partial<JobResult>): Promise<void>;
+  /** Records one finished step (extract, stage, load, validate), keeping the others. */
+  setStep<K extends keyof JobSteps>(id: string, name: K, step: NonNullable<JobSteps[K]>): Promise<void>;
   remove(id: string): Promise<void>;
 };
 

@@ -83,6 +83,30 @@ describe('job store', () => {
     });
   });
 
+  it('stores each finished step in its own field and keeps the others', async () => {
+    const store = createJobStore(redis, prefix);
+    const r = record();
+    await store.create(r);
+    const done = { status: 'completed', finished_at: '2030-01-01T00:00:00.000Z', attempt: 1 } as const;
+    const stage = { ...done, connection: 'local', manifest: 'x/_manifest.json', rows: 5, files: 2, bytes: 9 };
+    await store.setStep(r.id, 'stage', stage);
+    await store.setStep(r.id, 'load', {
+      ...done,
+      attempt: 2,
+      rows: 5,
+      table: 't',
+      mode: 'replace',
+      files: 2,
+    });
+    expect(await redis.hexists(`${prefix}:job:${r.id}`, 'steps.stage')).toBe(1);
+    expect((await store.get(r.id))?.steps).toEqual({
+      stage,
+      load: { ...done, attempt: 2, rows: 5, table: 't', mode: 'replace', files: 2 },
+    });
+    await store.update(r.id, { steps: undefined });
+    expect((await store.get(r.id))?.steps).toBeUndefined();
+  });
+
   it('deletes fields patched with undefined and returns the updated record', async () => {
     const store = createJobStore(redis, prefix);
     const r = record({ retry_at: '2030-01-01T00:00:00.000Z' });

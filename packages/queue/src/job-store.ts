@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { TERMINAL_STATES, type JobResult, type JobState } from '@dxa/contracts';
+import { STEP_NAMES, TERMINAL_STATES, type JobResult, type JobState } from '@dxa/contracts';
 import type { JobListFilter, JobRecord, JobStore } from './api.js';
 
 /** Finished records stay readable for a week, then Redis drops them. */
@@ -7,7 +7,8 @@ export const TERMINAL_RECORD_TTL_SECONDS = 7 * 24 * 60 * 60;
 export const MAX_LIST_LIMIT = 500;
 
 const RESULT_PARTS = ['extract', 'load', 'validation'] as const;
-type ResultPart = (typeof RESULT_PARTS)[number];
+// Fields stored as one hash field per part, so parts written at different times never overwrite each other.
+const SPLIT_FIELDS: Record<string, readonly string[]> = { result: RESULT_PARTS, steps: STEP_NAMES };
 const SCAN_BATCH = 200;
 
 type Patch = Partial<Omit<JobRecord, 'id' | 'spec'>>;
@@ -29,17 +30,18 @@ function isTerminal(state: JobState): boolean {
   return TERMINAL_STATES.includes(state);
 }
 
-/** One hash field per top-level field, JSON-encoded; `result` is split into its parts. */
+/** One hash field per top-level field, JSON-encoded; `result` and `steps` are split into their parts. */
 function encodePatch(patch: Patch): { set: [string, string][]; del: string[] } {
   const set: [string, string][] = [];
   const del: string[] = [];
   for (const [key, value] of Object.entries(patch) as [string, unknown][]) {
-    if (key === 'result') {
-      const result = value as JobResult | undefined;
-      for (const part of RESULT_PARTS) {
-        const partValue = result?.[part];
-        if (partValue !== undefined) set.push([`result.${part}`, JSON.stringify(partValue)]);
-        else if (result === undefined) del.push(`result.${part}`);
+    const parts = SPLIT_FIELDS[key];
+    if (parts) {
+      const whole = value as Record<string, unknown> | undefined;
+      for (const part of parts) {
+        const partValue = whole?.[part];
+        if (partValue !== undefined) set.push([`${key}.${part}`, JSON.stringify(partValue)]);
+        else if (whole === undefined) del.push(`${key}.${part}`);
       }
     } else if (value === undefined) {
       del.push(key);
@@ -53,7 +55,6 @@ function encodePatch(patch: Patch): { set: [string, string][]; del: string[] } {
 function decodeFields(fields: Record<string, string>): JobRecord | undefined {
   if (!fields.id || !fields.spec || !fields.state) return undefined;
   const record: Record<string, unknown> = {};
-  const result: Partial<Record<ResultPart, unknown>> = {};
   for (const [key, raw] of Object.entries(fields)) {
     let value: unknown;
     try {
@@ -61,10 +62,13 @@ function decodeFields(fields: Record<string, string>): JobRecord | undefined {
     } catch {
       continue; // a field written by something else; ignore rather than fail the whole view
     }
-    if (key.startsWith('result.')) result[key.slice('result.'.length) as ResultPart] = value;
-    else record[key] = value;
+    const dot = key.indexOf('.');
+    const whole = dot === -1 ? undefined : key.slice(0, dot);
+    if (whole !== undefined && SPLIT_FIELDS[whole]) {
+      const parts = (record[whole] ??= {}) as Record<string, unknown>;
+      parts[key.slice(dot + 1)] = value;
+    } else record[key] = value;
   }
-  if (Object.keys(result).length > 0) record.result = result;
   return record as JobRecord;
 }
 
@@ -141,6 +145,9 @@ export function createJobStore(redis: Redis, prefix: string): JobStore {
       for (const key of RESULT_PARTS)
         if (part[key] !== undefined) Object.assign(result, { [key]: part[key] });
       if (Object.keys(result).length > 0) await update(id, { result });
+    },
+    async setStep(id, name, step) {
+      await update(id, { steps: { [name]: step } });
     },
     async remove(id) {
       await redis.multi().del(keyOf(id)).zrem(indexKey, id).exec();

@@ -77,4 +77,22 @@ describe('toJobView', () => {
     expect(JobView.parse(view)).toEqual(view);
     expect(Object.values(view)).not.toContain(undefined);
   });
+
+  it('shows the finished steps, and the schema keeps them', () => {
+    const steps = {
+      stage: {
+        status: 'completed' as const,
+        finished_at: '2030-01-01T00:00:00.000Z',
+        attempt: 1,
+        connection: 'local',
+        manifest: 'job-1/_manifest.json',
+        rows: 10,
+        files: 2,
+        bytes: 300,
+      },
+    };
+    const view = toJobView(record({ state: 'active', steps }), []);
+    expect(view.steps).toEqual(steps);
+    expect(JobView.parse(view).steps).toEqual(steps);
+  });
 });

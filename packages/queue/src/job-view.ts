@@ -36,6 +36,7 @@ export function toJobView(record: JobRecord, liveWorkers: readonly WorkerInfo[])
     finished_at: record.finished_at,
     progress: record.progress,
     result: record.result,
+    steps: record.steps,
     error: record.error,
   };
   for (const [key, value] of Object.entries(optional)) {

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { jobCatalog, type JobSpec } from '@dxa/contracts';
-import { createQueue, enqueueJob, KEEP_FINISHED_JOBS_SECONDS } from './queues.js';
+import { createQueue, enqueueJob, KEEP_FINISHED_JOBS_SECONDS, retryBackoffFrom } from './queues.js';
 import { newJobId } from './job-id.js';
 import { deleteKeysUnder, TEST_REDIS_URL, testPrefix } from './test-redis.js';
 import type { JobRecord } from './api.js';
@@ -46,5 +46,23 @@ describe('queues', () => {
     expect(await redis.exists(`${prefix}:exchange.blue:${record.id}`)).toBe(1);
     expect(await queue.getWaitingCount()).toBe(1);
     await queue.close();
+  });
+
+  it('takes the first retry delay from DXA_RETRY_BACKOFF_MS when the producer sets it', async () => {
+    const queue = createQueue('green', { connection: redis, prefix });
+    const record: JobRecord = {
+      id: newJobId(),
+      spec: { ...spec, affinity: 'green' },
+      state: 'queued',
+      queue: queue.name,
+      attempts: 0,
+      created_at: new Date().toISOString(),
+    };
+    await enqueueJob(queue, record, { retryBackoffMs: retryBackoffFrom({ DXA_RETRY_BACKOFF_MS: '250' }) });
+    expect((await queue.getJob(record.id))?.opts.backoff).toEqual({ type: 'exponential', delay: 250 });
+    await queue.close();
+    expect(retryBackoffFrom({})).toBeUndefined();
+    expect(() => retryBackoffFrom({ DXA_RETRY_BACKOFF_MS: '0' })).toThrow(/positive whole number/);
+    expect(() => retryBackoffFrom({ DXA_RETRY_BACKOFF_MS: 'soon' })).toThrow(/positive whole number/);
   });
 });

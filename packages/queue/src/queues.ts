@@ -45,8 +45,28 @@ export function createQueueEvents(
   return events;
 }
 
+/** How the producer overrides the catalog's retry policy (`DXA_RETRY_BACKOFF_MS`). */
+export type EnqueueOptions = { retryBackoffMs?: number | undefined };
+
+/**
+ * The first retry delay from `DXA_RETRY_BACKOFF_MS` (later ones double), or undefined to keep the
+ * catalog's. A value that is not a positive integer is refused rather than silently ignored.
+ */
+export function retryBackoffFrom(env: Record<string, string | undefined>): number | undefined {
+  const raw = env.DXA_RETRY_BACKOFF_MS;
+  if (raw === undefined || raw === '') return undefined;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms <= 0)
+    throw new Error(`DXA_RETRY_BACKOFF_MS must be a positive whole number of milliseconds, not "${raw}"`);
+  return ms;
+}
+
 /** Puts a job record's work item on its queue; retries and backoff come from the job catalog. */
-export async function enqueueJob(queue: Queue<QueueJobData>, record: JobRecord): Promise<void> {
+export async function enqueueJob(
+  queue: Queue<QueueJobData>,
+  record: JobRecord,
+  options: EnqueueOptions = {},
+): Promise<void> {
   const entry = jobCatalog[record.spec.type];
   await queue.add(
     record.spec.type,
@@ -54,7 +74,7 @@ export async function enqueueJob(queue: Queue<QueueJobData>, record: JobRecord):
     {
       jobId: record.id,
       attempts: entry.attempts,
-      backoff: { type: 'exponential', delay: entry.backoffMs },
+      backoff: { type: 'exponential', delay: options.retryBackoffMs ?? entry.backoffMs },
       removeOnComplete: { age: KEEP_FINISHED_JOBS_SECONDS },
       removeOnFail: { age: KEEP_FINISHED_JOBS_SECONDS },
     },

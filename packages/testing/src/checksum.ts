@@ -124,6 +124,18 @@ export async function pgTableChecksum(
   }
 }
 
+export type ChecksumColumn = Col;
+
+/**
+ * Checksum of rows already read as text (one value per column, in column order), canonicalised by
+ * the kinds found on the PostgreSQL side: for engines reached some other way (the Snowflake fake).
+ */
+export function rowsChecksum(columns: Col[], rows: Iterable<(string | null)[]>): TableChecksum {
+  const acc: TableChecksum = { rows: 0, sum: 0n };
+  for (const row of rows) accumulate(acc, columns, row);
+  return acc;
+}
+
 /** Checksum of a DuckDB table, rendering each column by the kind found on the PostgreSQL side. */
 export async function duckdbTableChecksum(
   file: string,

@@ -5,3 +5,5 @@ export * from './checksum.js';
 export * from './csv.js';
 export * from './s3rver.js';
 export * from './eventually.js';
+export * from './azurite.js';
+export * from './tcp-proxy.js';

@@ -23,6 +23,8 @@ export type JobServiceDeps = {
   queues: QueueRegistry;
   connections: ConfiguredNames;
   logger: Logger;
+  /** Overrides the catalog's first retry delay (`DXA_RETRY_BACKOFF_MS`). */
+  retryBackoffMs?: number | undefined;
 };
 
 export type SubmitResult = { id: string; state: JobState; affinity: string };
@@ -50,14 +52,12 @@ export function createJobService(deps: JobServiceDeps): JobService {
 
   /** Best effort: the enqueue may have landed after its timeout, so remove the BullMQ job too. */
   async function undoSubmit(rec: JobRecord): Promise<void> {
-    await store
-      .remove(rec.id)
-      .catch((err: unknown) =>
-        deps.logger.error('could not remove the record of a job that failed to enqueue', {
-          job: rec.id,
-          error: String(err),
-        }),
-      );
+    await store.remove(rec.id).catch((err: unknown) =>
+      deps.logger.error('could not remove the record of a job that failed to enqueue', {
+        job: rec.id,
+        error: String(err),
+      }),
+    );
     const removeJob = queues.queueFor(rec.spec.affinity).then((q) => q.remove(rec.id));
     await withRedisTimeout(removeJob, 'undo enqueue', 1_000).catch(() => undefined);
   }
@@ -86,7 +86,9 @@ export function createJobService(deps: JobServiceDeps): JobService {
     await store.create(rec);
     try {
       await withRedisTimeout(
-        queues.queueFor(spec.affinity).then((q) => enqueueJob(q, rec)),
+        queues
+          .queueFor(spec.affinity)
+          .then((q) => enqueueJob(q, rec, { retryBackoffMs: deps.retryBackoffMs })),
         'enqueue',
       );
     } catch (err) {

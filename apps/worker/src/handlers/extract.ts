@@ -19,8 +19,8 @@ export function extractPlanOf(ctx: JobContext<'extract' | 'migrate'>): ExtractPl
 export const extract: Handler<'extract'> = async (ctx) => {
   const plan = extractPlanOf(ctx);
   const stage = ctx.connectors.stage(plan.stageName);
-  const result = await discardStagedOnCancel(ctx, stage, stagePrefixFor(plan.stagePath, ctx.jobId), () =>
+  // runExtract records the result and the extract and stage steps as they finish.
+  await discardStagedOnCancel(ctx, stage, stagePrefixFor(plan.stagePath, ctx.jobId), () =>
     runExtract(ctx, plan),
   );
-  await ctx.saveResult({ extract: result });
 };

@@ -1,8 +1,10 @@
+import type { ExtractResult } from '@dxa/contracts';
 import { TerminalError } from '@dxa/errors';
 import { discardStagedOnCancel } from '../services/cancel-cleanup.js';
-import { runExtract } from '../services/extract-service.js';
+import { runExtract, type ExtractPlan } from '../services/extract-service.js';
 import { runLoad } from '../services/load-service.js';
 import { refuseUnsupportedPairing } from '../services/pairing.js';
+import { committedLoad, priorWork, reusableStage, type PriorWork } from '../services/resume.js';
 import { stagePrefixFor } from '../services/stage-paths.js';
 import { runCountCheck } from '../services/validation-service.js';
 import { extractPlanOf } from './extract.js';
@@ -27,24 +29,48 @@ async function refuseExistingTarget(ctx: JobContext<'migrate'>): Promise<void> {
   }
 }
 
+/**
+ * Extract (or re-use what an earlier attempt staged and that still verifies), then load. Returns
+ * the extract the load used, whose row count the check compares against.
+ */
+async function extractAndLoad(
+  ctx: JobContext<'migrate'>,
+  plan: ExtractPlan,
+  prior: PriorWork,
+): Promise<ExtractResult> {
+  const { target } = ctx.spec;
+  const committed = committedLoad(ctx, prior);
+  if (committed && prior.extract) {
+    await ctx.saveResult({ load: committed });
+    return prior.extract;
+  }
+  const reused = await reusableStage(ctx, plan, prior);
+  const extracted = reused?.extract ?? (await runExtract(ctx, plan));
+  const loaded = await runLoad(ctx, {
+    stageName: plan.stageName,
+    manifestPath: extracted.manifest,
+    table: target.table,
+    mode: target.mode,
+    targetConnection: target.connection,
+    ...(reused ? { verified: reused.verified } : {}),
+  });
+  await ctx.saveResult({ load: loaded });
+  return extracted;
+}
+
 export const migrate: Handler<'migrate'> = async (ctx) => {
   const { spec } = ctx;
   const plan = extractPlanOf(ctx);
   const stage = ctx.connectors.stage(plan.stageName);
   refuseUnsupportedPairing(ctx, spec.target.connection, stage.kind, plan.format);
-  await refuseExistingTarget(ctx);
+  const prior = await priorWork(ctx);
+  // Once an earlier attempt's load committed, the table it created is this job's own.
+  if (!prior.steps.load) await refuseExistingTarget(ctx);
+  // Staged files outlive a failed attempt (the retry re-uses them); only a cancel discards them.
   await discardStagedOnCancel(ctx, stage, stagePrefixFor(plan.stagePath, ctx.jobId), async () => {
-    const extracted = await runExtract(ctx, plan);
-    await ctx.saveResult({ extract: extracted });
-    const loaded = await runLoad(ctx, {
-      stageName: plan.stageName,
-      manifestPath: extracted.manifest,
-      table: spec.target.table,
-      mode: spec.target.mode,
-      targetConnection: spec.target.connection,
-    });
-    await ctx.saveResult({ load: loaded });
+    const extracted = await extractAndLoad(ctx, plan, prior);
     await runCountCheck(ctx, {
+      // The rows the extract handed over: the check never reads the source again.
       sourceRows: () => Promise.resolve(extracted.rows),
       targetConnection: spec.target.connection,
       table: spec.target.table,

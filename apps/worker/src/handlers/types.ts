@@ -1,13 +1,21 @@
 import type { DxaConfig } from '@dxa/config';
-import type { JobResult, JobSpecOf, JobType } from '@dxa/contracts';
+import type { JobResult, JobSpecOf, JobSteps, JobType, StepName } from '@dxa/contracts';
 import type { Logger } from '@dxa/logger';
 import type { JobRecord } from '@dxa/queue';
 import type { ProgressReporter } from '../progress.js';
 import type { JobConnectors } from '../services/job-connectors.js';
 
+/** What a finished step records besides status, time and attempt (added by `saveStep`). */
+export type StepDetail<K extends StepName> = Omit<
+  NonNullable<JobSteps[K]>,
+  'status' | 'finished_at' | 'attempt'
+>;
+
 /** What the services of one job attempt get: no BullMQ, no Redis details. */
 export type ServiceContext = {
   jobId: string;
+  /** This attempt's number, from 1 (a job taken over from a lost worker may repeat it). */
+  attempt: number;
   config: DxaConfig;
   logger: Logger;
   /** Fires on cancel or hand-back; its reason is the CancelledError or HandBackError to surface. */
@@ -18,6 +26,8 @@ export type ServiceContext = {
   step(name: string): void;
   /** Merges a part of the result into the job record as soon as it is known. */
   saveResult(part: Partial<JobResult>): Promise<void>;
+  /** Records a finished step in the job record; a retry reads it to skip what is done. */
+  saveStep<K extends StepName>(name: K, detail: StepDetail<K>): Promise<void>;
   /** Another job's record (a load reads its extract job). */
   getJob(id: string): Promise<JobRecord | undefined>;
   onRowsExtracted(rows: number): void;

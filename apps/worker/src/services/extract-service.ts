@@ -90,6 +90,9 @@ export async function runExtract(ctx: ServiceContext, plan: ExtractPlan): Promis
     ctx.progress.startPhase('extract', description.estimatedRows);
     ctx.step('extract');
     const files = await writeParts(ctx, plan, description.columns, workDir);
+    const rows = files.reduce((sum, f) => sum + f.rows, 0);
+    const bytes = files.reduce((sum, f) => sum + f.bytes, 0);
+    await ctx.saveStep('extract', { rows, files: files.length, bytes });
     ctx.step('stage');
     const staged = await stageParts(ctx, stage, prefix, files);
     const manifestPath = manifestPathFor(prefix);
@@ -100,11 +103,10 @@ export async function runExtract(ctx: ServiceContext, plan: ExtractPlan): Promis
       files,
     });
     await stage.putText(manifestPath, JSON.stringify(manifest, null, 2), run);
-    const rows = files.reduce((sum, f) => sum + f.rows, 0);
-    ctx.progress.set({ rows, files: files.length, bytes: files.reduce((sum, f) => sum + f.bytes, 0) });
+    ctx.progress.set({ rows, files: files.length, bytes });
     await ctx.progress.endPhase();
     ctx.onRowsExtracted(rows);
-    return {
+    const result: ExtractResult = {
       rows,
       files: staged,
       format: plan.format,
@@ -112,6 +114,16 @@ export async function runExtract(ctx: ServiceContext, plan: ExtractPlan): Promis
       manifest: manifestPath,
       columns: description.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable })),
     };
+    // The result first: a retry that finds the stage step finds what it describes.
+    await ctx.saveResult({ extract: result });
+    await ctx.saveStep('stage', {
+      connection: plan.stageName,
+      manifest: manifestPath,
+      rows,
+      files: files.length,
+      bytes,
+    });
+    return result;
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }

@@ -22,6 +22,7 @@ export async function runCountCheck(ctx: ServiceContext, check: CountCheck): Pro
   ctx.progress.set({ rows: targetRows });
   await ctx.progress.endPhase();
   await ctx.saveResult({ validation });
+  await ctx.saveStep('validate', { validation: validation.status });
   if (validation.status === 'failed') {
     throw new TerminalError('VALIDATION_FAILED', countMismatchMessage(check.table, validation), {
       step: 'validate',

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadConfig, type DxaConfig } from '@dxa/config';
+import { loadConfig, type ConfigOverrides, type DxaConfig } from '@dxa/config';
 import { JobSpec, type JobSpecInput } from '@dxa/contracts';
 import { createLogger } from '@dxa/logger';
 import {
@@ -55,7 +55,12 @@ export const pgConnection = (db: TestDatabase) => ({
   database: db.name,
 });
 
-export async function createHarness(label: string): Promise<Harness> {
+export type HarnessOptions = {
+  /** More target connections (e.g. a PostgreSQL target behind a test proxy), by name. */
+  targets?: NonNullable<NonNullable<ConfigOverrides['connections']>['target']>;
+};
+
+export async function createHarness(label: string, options: HarnessOptions = {}): Promise<Harness> {
   const prefix = uniquePrefix(label);
   const db = await createTestDatabase(label);
   const dir = await mkdtemp(path.join(tmpdir(), `dxa-${label}-`));
@@ -79,7 +84,7 @@ export async function createHarness(label: string): Promise<Harness> {
           down: { type: 'postgresql', host: '127.0.0.1', port: 1, username: PG_USER, database: db.name },
         },
         stage: { local: { type: 'local', path: stageDir } },
-        target: { warehouse: { type: 'duckdb', path: duckdbFile } },
+        target: { warehouse: { type: 'duckdb', path: duckdbFile }, ...options.targets },
       },
     },
   });

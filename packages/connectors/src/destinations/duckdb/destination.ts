@@ -5,7 +5,7 @@ import type { DuckdbTarget } from '@dxa/config';
 import { TerminalError } from '@dxa/errors';
 import type { Logger } from '@dxa/logger';
 import type { DestinationConnector, LoadRequest, RunContext, StageConnector } from '../../core/types.js';
-import { wrapDuckdbError } from './errors.js';
+import { loadingParts, wrapDuckdbError } from './errors.js';
 import { executor, runLoad, tableExistsIn, type LoadPlan } from './load.js';
 import { abortError, withDuckdb } from './session.js';
 import { parseTableName, qualified } from './sql.js';
@@ -59,7 +59,8 @@ export function createDuckdbDestination(
   const session = <T>(
     ctx: RunContext,
     readOnly: boolean,
-    action: string,
+    /** Names the work in errors; a function may look at the error (a load names the part). */
+    action: string | ((err: unknown) => string),
     fn: (c: DuckDBConnection) => Promise<T>,
   ): Promise<T> =>
     withDuckdb(
@@ -68,7 +69,8 @@ export function createDuckdbDestination(
       fn,
     ).catch((err: unknown) => {
       // Whatever broke after an abort (usually the interrupted statement) is the abort.
-      throw ctx.signal.aborted ? abortError(ctx.signal) : wrapDuckdbError(err, action);
+      if (ctx.signal.aborted) throw abortError(ctx.signal);
+      throw wrapDuckdbError(err, typeof action === 'string' ? action : action(err));
     });
 
   return {
@@ -110,8 +112,11 @@ export function createDuckdbDestination(
         format: request.format,
         files: plan.paths.length,
       });
-      const rows = await session(ctx, false, `loading ${request.table} into DuckDB`, (c) =>
-        runLoad(c, plan, ctx.signal),
+      const rows = await session(
+        ctx,
+        false,
+        (err) => loadingParts(request.table, plan.paths, err),
+        (c) => runLoad(c, plan, ctx.signal),
       );
       log.info('duckdb load committed', { table: request.table, mode: request.mode, rows });
       return { rows };

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { CancelledError, HandBackError, TerminalError, TransientError, coerceError } from '@dxa/errors';
 import { isLockError } from './session.js';
 
@@ -22,6 +23,20 @@ const CORRUPT_INPUT = /not a GZIP stream|corrupt|magic bytes|truncated/i;
 function summary(message: string): string {
   const first = message.split('\n', 1)[0] ?? '';
   return first.length > 500 ? `${first.slice(0, 500)}…` : first;
+}
+
+/**
+ * What a failed load was doing: DuckDB reads every part in one statement, so the part is named
+ * when its message mentions one, else the range of parts it was reading.
+ */
+export function loadingParts(table: string, paths: readonly string[], thrown: unknown): string {
+  const message = coerceError(thrown).message;
+  const failed = paths.find((p) => message.includes(p)) ?? (paths.length === 1 ? paths[0] : undefined);
+  const first = paths[0];
+  const last = paths[paths.length - 1];
+  if (failed !== undefined) return `loading ${path.basename(failed)} into ${table} in DuckDB`;
+  if (first === undefined || last === undefined) return `loading ${table} into DuckDB`;
+  return `loading ${paths.length} parts (${path.basename(first)} … ${path.basename(last)}) into ${table} in DuckDB`;
 }
 
 /** Wraps a driver error once, naming the action and table; errors already classified pass through. */

@@ -7,7 +7,7 @@ import type { DestinationConnector, LoadRequest, RunContext } from '../../core/t
 import { poolConfig } from '../../sources/postgres/config.js';
 import { cancelBackend } from '../../sources/postgres/session.js';
 import { wrapLoadError } from './errors.js';
-import { runLoad, tableExistsIn, type LoadPlan } from './load.js';
+import { loadingPart, partName, runLoad, tableExistsIn, type LoadPlan } from './load.js';
 import { parseTableName, qualified } from './sql.js';
 
 /** The error to surface once the signal has fired: its reason when it is an Error. */
@@ -44,9 +44,12 @@ export function createPostgresDestination(conn: PostgresConnection, logger: Logg
   const wrap = (thrown: unknown, what: string, signal: AbortSignal): Error =>
     signal.aborted ? abortError(signal) : wrapLoadError(thrown, what, conn.password, signal);
 
-  /** Runs `fn` on a pooled client; aborting cancels its statement; a failure discards the client. */
+  /**
+   * Runs `fn` on a pooled client; aborting cancels its statement; a failure discards the client.
+   * `what` names the work in errors; a function is asked at failure time (a load names its part).
+   */
   async function session<T>(
-    what: string,
+    what: string | (() => string),
     ctx: RunContext,
     fn: (client: PoolClient) => Promise<T>,
   ): Promise<T> {
@@ -59,18 +62,23 @@ export function createPostgresDestination(conn: PostgresConnection, logger: Logg
     if (ctx.signal.aborted) throw abortError(ctx.signal);
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     let failed = false;
+    // A checked-out client has no pool listener: a dropped connection (a COPY still writing: EPIPE)
+    // would be an uncaught 'error' and end the process. The failing query reports it instead.
+    const onClientError = (err: Error) => log.debug('PostgreSQL connection failed', { error: err.message });
     try {
       client = await pool.connect();
+      client.on('error', onClientError);
       ctx.signal.throwIfAborted();
       return await fn(client);
     } catch (thrown) {
       failed = true;
-      throw wrap(thrown, what, ctx.signal);
+      throw wrap(thrown, typeof what === 'string' ? what : what(), ctx.signal);
     } finally {
       ctx.signal.removeEventListener('abort', onAbort);
       await Promise.all(cancelling);
       // A destroyed connection ends its backend, so nothing of a failed load lingers on the server.
       client?.release(failed ? true : undefined);
+      client?.off('error', onClientError);
     }
   }
 
@@ -105,8 +113,18 @@ export function createPostgresDestination(conn: PostgresConnection, logger: Logg
         format: request.format,
         files: request.files.length,
       });
-      const rows = await session(`load ${request.table}`, ctx, (client) =>
-        runLoad({ client, stage, ctx, wrap: (thrown, what) => wrap(thrown, what, ctx.signal) }, plan),
+      // Until the first part starts, a failure (target down) names the part the load was about to read.
+      const first = request.files[0];
+      let part = first === undefined ? undefined : partName(first.relPath);
+      const what = () => (part === undefined ? `load ${request.table}` : loadingPart(part, request.table));
+      const onPart = (name: string | undefined) => {
+        part = name;
+      };
+      const rows = await session(what, ctx, (client) =>
+        runLoad(
+          { client, stage, ctx, onPart, wrap: (thrown, doing) => wrap(thrown, doing, ctx.signal) },
+          plan,
+        ),
       );
       log.info('postgresql load committed', { table: request.table, mode: request.mode, rows });
       return { rows };

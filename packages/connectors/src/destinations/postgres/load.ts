@@ -37,7 +37,19 @@ export type LoadEnv = {
   ctx: RunContext;
   /** Wraps a driver error once, naming what was being done. */
   wrap: (thrown: unknown, what: string) => Error;
+  /** Told which part is being loaded (undefined once all are), so any failure can name it. */
+  onPart?: (name: string | undefined) => void;
 };
+
+/** A staged part's file name, e.g. `part-00002.csv.gz`: what a person looks for in the stage. */
+export function partName(relPath: string): string {
+  return relPath.slice(relPath.lastIndexOf('/') + 1);
+}
+
+/** How load errors name the part being loaded and the table. */
+export function loadingPart(name: string, table: string): string {
+  return `loading ${name} into ${table}`;
+}
 
 /**
  * Fixes the settings that change how input text is read, whatever the server or role defaults
@@ -68,7 +80,7 @@ async function localParquet(file: LoadFile, env: LoadEnv, tmp: string): Promise<
 }
 
 async function copyPart(env: LoadEnv, sql: string, file: LoadFile, plan: LoadPlan): Promise<number> {
-  const where = `loading ${plan.label} from ${env.stage.describe(file.relPath)}`;
+  const where = loadingPart(partName(file.relPath), plan.label);
   if (plan.format === 'csv') {
     try {
       const input = await openPart(file, env.stage, env.ctx);
@@ -95,8 +107,10 @@ async function copyFiles(env: LoadEnv, into: TableName, plan: LoadPlan): Promise
   let rows = 0;
   for (const file of plan.files) {
     env.ctx.signal.throwIfAborted();
+    env.onPart?.(partName(file.relPath));
     rows += await copyPart(env, sql, file, plan);
   }
+  env.onPart?.(undefined);
   if (rows !== plan.expectedRows) {
     throw new TerminalError(
       'INTEGRITY_ERROR',

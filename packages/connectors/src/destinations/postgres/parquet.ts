@@ -44,7 +44,7 @@ export async function parquetToCsv(
   columns: Column[],
   csvPath: string,
   signal: AbortSignal,
-  /** What is being loaded, for messages, e.g. `loading orders from <staged file>`. */
+  /** What is being loaded, for messages, e.g. `loading part-00002.parquet into orders`. */
   what: string,
 ): Promise<void> {
   signal.throwIfAborted();

@@ -22,7 +22,9 @@ export function wrapPgError(thrown: unknown, ctx: PgErrorContext): JobFailure {
   const code = (err as { code?: unknown }).code;
   let detail = err.message.split('\n')[0] ?? '';
   if (ctx.password) detail = detail.replaceAll(ctx.password, '***');
-  const sqlState = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? ` (SQLSTATE ${code})` : '';
+  // Every SQLSTATE has a digit; Node's five-letter codes (EPIPE, EPERM) do not.
+  const isSqlState = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && /\d/.test(code);
+  const sqlState = isSqlState ? ` (SQLSTATE ${code})` : '';
   const message = `${ctx.what}: ${detail}${sqlState}`;
   const classified = classifyError(err);
   switch (classified.kind) {

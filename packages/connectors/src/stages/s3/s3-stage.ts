@@ -145,6 +145,17 @@ export function createS3Stage(conn: S3StageConfig, logger: Logger): StageConnect
 
     localPath: () => undefined,
     describe: (relPath) => url(keys.key(relPath)),
+    externalLocation: () => ({
+      kind: 's3',
+      url: `s3://${bucket}/${keys.listPrefix('')}`,
+      endpoint: conn.endpoint,
+      region: conn.region,
+      storageIntegration: conn.storage_integration,
+      credentials:
+        conn.access_key_id !== undefined && conn.secret_access_key !== undefined
+          ? { accessKeyId: conn.access_key_id, secretAccessKey: conn.secret_access_key }
+          : undefined,
+    }),
     close: () => {
       client.destroy();
       return Promise.resolve();

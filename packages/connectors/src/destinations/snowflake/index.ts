@@ -1,0 +1,1 @@
+export { createSnowflakeDestination } from './destination.js';

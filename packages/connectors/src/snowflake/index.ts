@@ -1,0 +1,7 @@
+export {
+  resolveConnection,
+  SPCS_CONNECTION,
+  type ResolvedConnection,
+  type SnowflakeTargetConfig,
+} from './options.js';
+export { snowflakeColumnType } from './column-types.js';

@@ -1,0 +1,6 @@
+export {
+  createSnowflakeStage,
+  isSnowflakeStage,
+  type SnowflakeStageConfig,
+  type SnowflakeStageConnector,
+} from './snowflake-stage.js';

@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  PG_HOST,
+  PG_PORT,
+  PG_USER,
+  createTestDatabase,
+  pgTableChecksum,
+  startS3rver,
+  type S3rverFixture,
+  type TestDatabase,
+} from '@dxa/testing';
+import type { SnowflakeFake } from '../fakes/snowflake/index.js';
+import { fakeTableChecksum, PASSWORD, startFake, USER } from '../snowflake/support.js';
+import { createOrdersTable } from './fixtures.js';
+import { createStack, type Stack } from './harness.js';
+
+const S3_ENV = { AWS_EC2_METADATA_DISABLED: 'true' };
+
+describe('PostgreSQL → local, S3 or Snowflake stage → Snowflake (fake), through gateway and worker processes', () => {
+  let source: TestDatabase;
+  let s3: S3rverFixture;
+  let fake: SnowflakeFake;
+  let stack: Stack;
+
+  beforeAll(async () => {
+    source = await createTestDatabase('src');
+    await createOrdersTable(source, 'public.orders', 9_000);
+    s3 = await startS3rver();
+    await s3.bucket('dxa-stage');
+    fake = await startFake({ s3Endpoint: s3.endpoint });
+    stack = createStack({
+      database: source.name,
+      extraToml: `
+[connections.stage.s3]
+type = "s3"
+bucket_name = "dxa-stage"
+prefix = "migrations/sf"
+endpoint = "${s3.endpoint}"
+force_path_style = true
+access_key_id = "${s3.accessKeyId}"
+secret_access_key = "${s3.secretAccessKey}"
+
+[connections.stage.sf_stage]
+type = "snowflake_stage"
+connection = "sf"
+stage = "@~/e2e"
+
+[connections.target.sf]
+type = "snowflake"
+account = "${fake.account}"
+user = "${USER}"
+password = "\${E2E_SF_PASSWORD}"
+access_url = "${fake.accessUrl}"
+warehouse = "WH"
+database = "${fake.database}"
+schema = "${fake.schema}"
+`,
+    });
+    // The password reaches the processes as an environment variable, as secrets normally do.
+    await stack.startGateway({ env: { E2E_SF_PASSWORD: PASSWORD } });
+    await stack.startWorker('default', { env: { ...S3_ENV, E2E_SF_PASSWORD: PASSWORD } });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await fake?.close();
+    await s3?.stop();
+    await source?.drop();
+  });
+
+  const runs = [
+    { stage: 'local', format: 'parquet', table: 'orders_local' },
+    { stage: 'local', format: 'csv', table: 'orders_local_csv' },
+    { stage: 's3', format: 'parquet', table: 'orders_s3' },
+    { stage: 'sf_stage', format: 'parquet', table: 'orders_sf_stage' },
+  ];
+
+  for (const r of runs) {
+    it(`migrates through the ${r.stage} stage as ${r.format}; the Snowflake table equals the source`, async () => {
+      const before = fake.queries.length;
+      const res = await stack.api('POST', '/v1/jobs', {
+        type: 'migrate',
+        source: { connection: 'pg_main', table: 'public.orders' },
+        stage: { connection: r.stage, path: r.table },
+        format: r.format,
+        target: { connection: 'sf', table: r.table, mode: 'replace' },
+        options: { file_size_mb: 0.1 },
+      });
+      expect(res.status).toBe(202);
+      const id = res.body.id!;
+      const view = await stack.waitForState(id, ['completed', 'failed', 'cancelled']);
+      expect(view.state, JSON.stringify(view.error)).toBe('completed');
+      expect(view.result?.extract?.files.length).toBeGreaterThan(1);
+
+      const expected = await pgTableChecksum(
+        { host: PG_HOST, port: PG_PORT, user: PG_USER, database: source.name },
+        'public.orders',
+      );
+      const actual = await fakeTableChecksum(fake, `"${r.table.toUpperCase()}"`, expected.columns);
+      expect(actual.rows).toBe(expected.rows);
+      expect(actual.sum).toBe(expected.sum);
+
+      const during = fake.queries.slice(before);
+      const copies = during.filter((q) => q.sqlText.startsWith('COPY INTO '));
+      expect(copies.length).toBeGreaterThan(0);
+      expect(copies.every((q) => q.queryTag === `dxa:${id}`)).toBe(true);
+      const puts = during.filter((q) => q.sqlText.startsWith('PUT ')).length;
+      if (r.stage === 's3') {
+        expect(puts).toBe(0);
+        expect(during.some((q) => q.sqlText.startsWith('CREATE TEMPORARY STAGE'))).toBe(true);
+      }
+      // Parts go to the Snowflake stage once, at extract time; the load reads them in place.
+      if (r.stage === 'sf_stage') expect(copies.every((q) => q.sqlText.includes('FROM @~/e2e/'))).toBe(true);
+      if (r.stage === 'local') expect(puts).toBe(view.result?.extract?.files.length);
+    });
+  }
+});
