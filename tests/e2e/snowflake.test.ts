@@ -5,7 +5,9 @@ import {
   PG_USER,
   createTestDatabase,
   pgTableChecksum,
+  startAzurite,
   startS3rver,
+  type AzuriteFixture,
   type S3rverFixture,
   type TestDatabase,
 } from '@dxa/testing';
@@ -16,9 +18,10 @@ import { createStack, type Stack } from './harness.js';
 
 const S3_ENV = { AWS_EC2_METADATA_DISABLED: 'true' };
 
-describe('PostgreSQL → local, S3 or Snowflake stage → Snowflake (fake), through gateway and worker processes', () => {
+describe('PostgreSQL → local, S3, Azure Blob or Snowflake stage → Snowflake (fake), through gateway and worker processes', () => {
   let source: TestDatabase;
   let s3: S3rverFixture;
+  let azurite: AzuriteFixture;
   let fake: SnowflakeFake;
   let stack: Stack;
 
@@ -27,7 +30,13 @@ describe('PostgreSQL → local, S3 or Snowflake stage → Snowflake (fake), thro
     await createOrdersTable(source, 'public.orders', 9_000);
     s3 = await startS3rver();
     await s3.bucket('dxa-stage');
-    fake = await startFake({ s3Endpoint: s3.endpoint });
+    azurite = await startAzurite();
+    await azurite.createContainer('dxa-stage');
+    // The fake reads azure:// stage URLs from azurite: its base URL, without the account path.
+    fake = await startFake({
+      s3Endpoint: s3.endpoint,
+      azureBlobEndpoint: azurite.blobEndpoint.replace(/\/[^/]+$/, ''),
+    });
     stack = createStack({
       database: source.name,
       extraToml: `
@@ -39,6 +48,12 @@ endpoint = "${s3.endpoint}"
 force_path_style = true
 access_key_id = "${s3.accessKeyId}"
 secret_access_key = "${s3.secretAccessKey}"
+
+[connections.stage.azure]
+type = "azure_blob"
+container_name = "dxa-stage"
+prefix = "migrations/sf"
+connection_string = "${azurite.connectionString}"
 
 [connections.stage.sf_stage]
 type = "snowflake_stage"
@@ -65,6 +80,7 @@ schema = "${fake.schema}"
     await stack?.stop();
     await fake?.close();
     await s3?.stop();
+    await azurite?.stop();
     await source?.drop();
   });
 
@@ -72,6 +88,8 @@ schema = "${fake.schema}"
     { stage: 'local', format: 'parquet', table: 'orders_local' },
     { stage: 'local', format: 'csv', table: 'orders_local_csv' },
     { stage: 's3', format: 'parquet', table: 'orders_s3' },
+    { stage: 'azure', format: 'parquet', table: 'orders_azure' },
+    { stage: 'azure', format: 'csv', table: 'orders_azure_csv' },
     { stage: 'sf_stage', format: 'parquet', table: 'orders_sf_stage' },
   ];
 
@@ -105,9 +123,12 @@ schema = "${fake.schema}"
       expect(copies.length).toBeGreaterThan(0);
       expect(copies.every((q) => q.queryTag === `dxa:${id}`)).toBe(true);
       const puts = during.filter((q) => q.sqlText.startsWith('PUT ')).length;
-      if (r.stage === 's3') {
+      if (r.stage === 's3' || r.stage === 'azure') {
         expect(puts).toBe(0);
-        expect(during.some((q) => q.sqlText.startsWith('CREATE TEMPORARY STAGE'))).toBe(true);
+        const url = r.stage === 's3' ? "URL = 's3://" : "URL = 'azure://";
+        expect(
+          during.some((q) => q.sqlText.startsWith('CREATE TEMPORARY STAGE') && q.sqlText.includes(url)),
+        ).toBe(true);
       }
       // Parts go to the Snowflake stage once, at extract time; the load reads them in place.
       if (r.stage === 'sf_stage') expect(copies.every((q) => q.sqlText.includes('FROM @~/e2e/'))).toBe(true);
