@@ -1,3 +1,4 @@
+import './process-defaults.js';
 import { Command, CommanderError } from 'commander';
 import { PRODUCT_VERSION } from '@dxa/contracts';
 import { cancel, jobs, status, submit } from './commands/client.js';
@@ -5,10 +6,6 @@ import { runAgent, runGateway, runWorker } from './commands/serve.js';
 import { testConnections } from './commands/test-connections.js';
 import { runDemo } from './demo/demo.js';
 import { reportFatal } from './errors.js';
-
-// Never let snowflake-sdk probe cloud metadata endpoints from a migration host.
-process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION ??= 'true';
-process.env.SF_TELEMETRY_DISABLE_CONNECTION_SHAPE ??= '1';
 
 const debug = process.argv.includes('--debug');
 

@@ -1,9 +1,7 @@
+import './process-defaults.js';
 import { Command } from 'commander';
 import { runAgent } from './commands/serve.js';
 import { reportFatal } from './errors.js';
-
-process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION ??= 'true';
-process.env.SF_TELEMETRY_DISABLE_CONNECTION_SHAPE ??= '1';
 
 // The upstream `data-exchange-agent` command line: the single-process agent with the old flags.
 const program = new Command('data-exchange-agent')

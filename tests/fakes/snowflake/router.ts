@@ -107,7 +107,7 @@ async function transaction(ctx: StatementContext, verb: string, tokens: Token[])
   return statusResult(OK, STATEMENT_TYPE.transaction);
 }
 
-/** Routes one statement of the contract (.dxa/snowflake-sql.md) to its handler. */
+/** Routes one statement of the contract (docs/snowflake-statements.md) to its handler. */
 export async function execute(
   ctx: StatementContext,
   sqlText: string,

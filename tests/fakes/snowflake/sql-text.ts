@@ -2,7 +2,7 @@ import { unsupported, compilationError } from './errors.js';
 
 /**
  * A small Snowflake lexer: enough to route the statement shapes of the contract
- * (.dxa/snowflake-sql.md) and to rewrite plain SELECTs for DuckDB. Not a parser.
+ * (docs/snowflake-statements.md) and to rewrite plain SELECTs for DuckDB. Not a parser.
  */
 export type TokenKind = 'word' | 'qident' | 'string' | 'number' | 'punct' | 'stage' | 'fileuri';
 export type Token = { kind: TokenKind; text: string; value: string; start: number; end: number };
