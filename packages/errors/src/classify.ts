@@ -29,12 +29,16 @@ const PG_TERMINAL: Record<string, JobErrorCode> = {
   '3D000': 'CONFIG_ERROR',
   '25006': 'BAD_SQL', // read-only transaction
 };
-const NODE_TRANSIENT_CODES = new Set([
+/** Node socket error codes that mean the network or the server failed, not the request: worth a retry. */
+export const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+  'ECONNABORTED',
   'EPIPE',
   'EAI_AGAIN',
+  'ENOTFOUND',
   'EHOSTUNREACH',
   'ENETUNREACH',
 ]);
@@ -66,7 +70,7 @@ export function classifyError(thrown: unknown): Classified {
   if (err.name === 'AbortError') return { kind: 'cancelled', code: 'CANCELLED', message: 'cancelled' };
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string') {
-    if (NODE_TRANSIENT_CODES.has(code))
+    if (NETWORK_ERROR_CODES.has(code))
       return { kind: 'transient', code: 'CONNECTION_FAILED', message: err.message };
     if (/^[0-9A-Z]{5}$/.test(code)) {
       const terminal = PG_TERMINAL[code];

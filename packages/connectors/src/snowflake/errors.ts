@@ -1,4 +1,4 @@
-import { CancelledError, TerminalError, TransientError, type JobErrorCode } from '@dxa/errors';
+import { CancelledError, NETWORK_ERROR_CODES, TerminalError, TransientError, type JobErrorCode } from '@dxa/errors';
 import { maskSecretsInText } from '@dxa/logger';
 
 export type WrapContext = {
@@ -23,19 +23,6 @@ type SdkErrorShape = {
   cause?: { code?: unknown } | undefined;
   response?: { statusCode?: unknown } | undefined;
 };
-
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ECONNABORTED',
-  'ESOCKETTIMEDOUT',
-]);
 
 /** Server codes (https://docs.snowflake.com error messages); anything else falls back to its SQLSTATE. */
 const SERVER_CODES: Record<string, { code: JobErrorCode; transient?: boolean }> = {
@@ -94,7 +81,7 @@ function classOf(shape: SdkErrorShape, failure: JobErrorCode): Class {
   const code = str(shape.code);
   const sqlState = str(shape.sqlState) ?? '';
   const causeCode = str(shape.cause?.code);
-  if ((code && NETWORK_CODES.has(code)) || (causeCode && NETWORK_CODES.has(causeCode)))
+  if ((code && NETWORK_ERROR_CODES.has(code)) || (causeCode && NETWORK_ERROR_CODES.has(causeCode)))
     return { code: 'CONNECTION_FAILED', transient: true };
   const known = code === undefined ? undefined : SERVER_CODES[code];
   if (known) return { code: known.code, transient: known.transient === true };

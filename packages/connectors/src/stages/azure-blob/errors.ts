@@ -1,4 +1,4 @@
-import { CancelledError, TerminalError, TransientError } from '@dxa/errors';
+import { CancelledError, NETWORK_ERROR_CODES, TerminalError, TransientError } from '@dxa/errors';
 
 /** Where a failed call was aimed; named in the error so an operator can find the blob. */
 export type AzureTarget = { operation: string; location: string; container: string };
@@ -40,16 +40,6 @@ const TRANSIENT_CODES = new Set([
   'OperationTimedOut',
   'InternalError',
   'REQUEST_SEND_ERROR',
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'ESOCKETTIMEDOUT',
-  'EPIPE',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ECONNABORTED',
 ]);
 
 function str(value: unknown): string | undefined {
@@ -103,7 +93,7 @@ export function wrapAzureError(
   if (status === 401 || status === 403 || status === 404) return new TerminalError('STAGE_ERROR', message);
   // Not our signal: the SDK reports a connection dropped mid-download as an abort.
   if (name === 'AbortError') return new TransientError('STAGE_ERROR', message);
-  if (code && TRANSIENT_CODES.has(code)) return new TransientError('STAGE_ERROR', message);
+  if (code && (TRANSIENT_CODES.has(code) || NETWORK_ERROR_CODES.has(code))) return new TransientError('STAGE_ERROR', message);
   // No HTTP status means the request never got an answer: a network failure.
   if (status === undefined || status >= 500 || status === 429 || status === 408) {
     return new TransientError('STAGE_ERROR', message);

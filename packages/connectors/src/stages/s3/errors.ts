@@ -1,4 +1,4 @@
-import { CancelledError, TerminalError, TransientError } from '@dxa/errors';
+import { CancelledError, NETWORK_ERROR_CODES, TerminalError, TransientError } from '@dxa/errors';
 
 /** Where a failed call was aimed; named in the error so an operator can find the object. */
 export type S3Target = { operation: string; location: string };
@@ -42,18 +42,6 @@ const TRANSIENT_NAMES = new Set([
   'RequestTimeoutException',
 ]);
 
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ECONNABORTED',
-]);
-
 function str(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
@@ -63,7 +51,7 @@ function isTransient(
   code: string | undefined,
   status: number | undefined,
 ): boolean {
-  if ((name && TRANSIENT_NAMES.has(name)) || (code && NETWORK_CODES.has(code))) return true;
+  if ((name && TRANSIENT_NAMES.has(name)) || (code && NETWORK_ERROR_CODES.has(code))) return true;
   // No HTTP status means the request never got an answer: a network failure.
   if (status === undefined) return true;
   return status >= 500 || status === 429 || status === 408;
