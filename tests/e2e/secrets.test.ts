@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import {
@@ -8,7 +9,6 @@ import {
   generateBlobSASQueryParameters,
 } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobView } from '@dxa/contracts';
 import {
   AZURITE_ACCOUNT_KEY,
   AZURITE_ACCOUNT_NAME,
@@ -30,6 +30,7 @@ import { createStack, type Stack } from './harness.js';
 
 const ROWS = 300;
 const CONTAINER = 'dxa-secrets';
+const BUCKET = 'dxa-secrets';
 const API_KEY = 'api-Secret-Hotel-9999';
 
 /** Distinct, greppable values; each reaches the processes as an environment variable, as secrets normally do. */
@@ -63,7 +64,8 @@ function leaks(secrets: Record<string, string>, where: string, text: string): st
   for (const [name, value] of Object.entries(secrets))
     for (const form of forms(value)) {
       const at = text.indexOf(form);
-      if (at >= 0) found.push(`${name} (${form}) in ${where}: …${text.slice(Math.max(0, at - 80), at + 80)}…`);
+      if (at >= 0)
+        found.push(`${name} (${form}) in ${where}: …${text.slice(Math.max(0, at - 80), at + 80)}…`);
     }
   return found;
 }
@@ -79,29 +81,26 @@ function freePortThenClose(): Promise<number> {
   });
 }
 
-/** The connections the configuration below declares, by role, and whether each should connect. */
-const CONNECTIONS: { role: string; name: string; ok: boolean }[] = [
-  { role: 'source', name: 'pg_main', ok: true },
-  { role: 'source', name: 'pg_src', ok: true },
-  { role: 'source', name: 'pg_bad_user', ok: false },
-  { role: 'stage', name: 'local', ok: true },
-  { role: 'stage', name: 's3', ok: true },
-  { role: 'stage', name: 's3_bad', ok: false },
-  { role: 'stage', name: 'az_conn', ok: true },
-  { role: 'stage', name: 'az_key', ok: true },
-  { role: 'stage', name: 'az_sas', ok: true },
-  { role: 'stage', name: 'az_bad_key', ok: false },
-  { role: 'stage', name: 'az_bad_conn', ok: false },
-  { role: 'stage', name: 'sf_stage', ok: true },
-  { role: 'stage', name: 'sf_stage_bad', ok: false },
-  { role: 'target', name: 'warehouse', ok: true },
-  { role: 'target', name: 'pg_target', ok: true },
-  { role: 'target', name: 'pg_down', ok: false },
-  { role: 'target', name: 'sf', ok: true },
-  { role: 'target', name: 'sf_keypair', ok: true },
-  { role: 'target', name: 'sf_bad_password', ok: false },
-  { role: 'target', name: 'sf_bad_passphrase', ok: false },
-];
+type Settings = Record<string, string | number | boolean>;
+
+/** A `${NAME}` reference: the configuration names the variable, the process environment holds the secret. */
+type SecretVar = keyof typeof FIXED_SECRETS | 'E2E_AZ_CONN' | 'E2E_AZ_BAD_CONN' | 'E2E_AZ_SAS';
+const ref = (name: SecretVar) => `\${${name}}`;
+
+/** `[connections.<role>.<name>]` tables, keyed `<role>.<name>`. */
+function connectionsToml(connections: Record<string, Settings>): string {
+  return Object.entries(connections)
+    .map(([key, settings]) => {
+      const lines = Object.entries(settings).map(([k, v]) => `${k} = ${JSON.stringify(v)}`);
+      return `[connections.${key}]\n${lines.join('\n')}\n`;
+    })
+    .join('\n');
+}
+
+/** The harness configures these itself: source pg_main, stage local, target warehouse (DuckDB). */
+const HARNESS_CONNECTIONS = ['source.pg_main', 'stage.local', 'target.warehouse'];
+/** Connections named `*bad*` or `*down*` are the ones meant to fail. */
+const meantToFail = (key: string) => /bad|down/.test(key);
 
 type Run = { stage: string; target: string; source?: string; format?: string; expect: string };
 
@@ -132,13 +131,15 @@ describe('secrets stay out of logs, job views and errors, for good and failing c
   let stack: Stack;
   let secrets: Record<string, string>;
   let privateKeyLine: string;
+  let keyDir: string;
+  let configured: string[];
 
   beforeAll(async () => {
     source = await createTestDatabase('secsrc');
     target = await createTestDatabase('secdst');
     await createOrdersTable(source, 'public.orders', ROWS);
     [s3, azurite] = await Promise.all([startS3rver(), startAzurite()]);
-    await Promise.all([s3.bucket('dxa-secrets'), azurite.createContainer(CONTAINER)]);
+    await Promise.all([s3.bucket(BUCKET), azurite.createContainer(CONTAINER)]);
     const { publicKey, privateKey } = generateKeyPairSync('rsa', {
       modulusLength: 2048,
       publicKeyEncoding: { type: 'spki', format: 'pem' },
@@ -150,6 +151,9 @@ describe('secrets stay out of logs, job views and errors, for good and failing c
       },
     });
     privateKeyLine = privateKey.split('\n')[1]!;
+    keyDir = mkdtempSync(join(tmpdir(), 'dxa-secrets-key-'));
+    const keyFile = join(keyDir, 'rsa_key.p8');
+    writeFileSync(keyFile, privateKey, { mode: 0o600 });
     fake = await startSnowflakeFake({
       users: { loader: { password: FIXED_SECRETS.E2E_SF_PASSWORD }, robot: { publicKeyPem: publicKey } },
       s3Endpoint: s3.endpoint,
@@ -171,102 +175,68 @@ describe('secrets stay out of logs, job views and errors, for good and failing c
       // The signature is the secret part of a SAS; the SDK may carry it decoded or percent-encoded.
       SAS_SIGNATURE: sas.signature,
     };
-    const keyFile = (name: string) => join(stack.dir, name);
-    const pgDownPort = await freePortThenClose();
-    const sfTarget = (user: string, auth: string) => `type = "snowflake"
-account = "${fake.account}"
-user = "${user}"
-${auth}
-access_url = "${fake.accessUrl}"
-warehouse = "WH"
-database = "${fake.database}"
-schema = "${fake.schema}"`;
-    const pg = (database: string, user: string, password: string, port = PG_PORT) => `type = "postgresql"
-host = "${PG_HOST}"
-port = ${port}
-database = "${database}"
-username = "${user}"
-password = "\${${password}}"`;
-    const s3Stage = (keyId: string, secret: string) => `type = "s3"
-bucket_name = "dxa-secrets"
-prefix = "runs"
-endpoint = "${s3.endpoint}"
-force_path_style = true
-access_key_id = "${keyId}"
-secret_access_key = "\${${secret}}"`;
-    const azAccount = (auth: string) => `type = "azure_blob"
-container_name = "${CONTAINER}"
-prefix = "runs"
-account_name = "${AZURITE_ACCOUNT_NAME}"
-endpoint = "${azurite.blobEndpoint}"
-${auth}`;
-    stack = createStack({
-      database: source.name,
-      apiKey: API_KEY,
-      extraToml: `
-[connections.source.pg_src]
-${pg(source.name, PG_USER, 'E2E_PG_SOURCE_PW')}
-
-[connections.source.pg_bad_user]
-${pg(source.name, 'dxa_no_such_user', 'E2E_PG_BAD_USER_PW')}
-
-[connections.stage.s3]
-${s3Stage(s3.accessKeyId, 'E2E_S3_SECRET')}
-
-[connections.stage.s3_bad]
-${s3Stage('${E2E_S3_BAD_KEY_ID}', 'E2E_S3_BAD_SECRET')}
-
-[connections.stage.az_conn]
-type = "azure_blob"
-container_name = "${CONTAINER}"
-prefix = "runs"
-connection_string = "\${E2E_AZ_CONN}"
-
-[connections.stage.az_bad_conn]
-type = "azure_blob"
-container_name = "${CONTAINER}"
-prefix = "runs"
-connection_string = "\${E2E_AZ_BAD_CONN}"
-
-[connections.stage.az_key]
-${azAccount('account_key = "${E2E_AZ_KEY}"')}
-
-[connections.stage.az_sas]
-${azAccount('sas_token = "${E2E_AZ_SAS}"')}
-
-[connections.stage.az_bad_key]
-${azAccount('account_key = "${E2E_AZ_BAD_KEY}"')}
-
-[connections.stage.sf_stage]
-type = "snowflake_stage"
-connection = "sf"
-stage = "@~/secrets"
-
-[connections.stage.sf_stage_bad]
-type = "snowflake_stage"
-connection = "sf_bad_password"
-stage = "@~/secrets"
-
-[connections.target.pg_target]
-${pg(target.name, PG_USER, 'E2E_PG_TARGET_PW')}
-
-[connections.target.pg_down]
-${pg(target.name, PG_USER, 'E2E_PG_DOWN_PW', pgDownPort)}
-
-[connections.target.sf]
-${sfTarget('loader', 'password = "${E2E_SF_PASSWORD}"')}
-
-[connections.target.sf_bad_password]
-${sfTarget('loader', 'password = "${E2E_SF_BAD_PASSWORD}"')}
-
-[connections.target.sf_keypair]
-${sfTarget('robot', `private_key_path = "${keyFile('rsa_key.p8')}"\nprivate_key_passphrase = "\${E2E_SF_PASSPHRASE}"`)}
-
-[connections.target.sf_bad_passphrase]
-${sfTarget('robot', `private_key_path = "${keyFile('rsa_key.p8')}"\nprivate_key_passphrase = "\${E2E_SF_BAD_PASSPHRASE}"`)}
-`,
+    const pg = (database: string, username: string, password: SecretVar, port = PG_PORT) => ({
+      type: 'postgresql',
+      host: PG_HOST,
+      port,
+      database,
+      username,
+      password: ref(password),
     });
-    writeFileSync(keyFile('rsa_key.p8'), privateKey, { mode: 0o600 });
+    const s3Stage = (keyId: string, secret: SecretVar) => ({
+      type: 's3',
+      bucket_name: BUCKET,
+      prefix: 'runs',
+      endpoint: s3.endpoint,
+      force_path_style: true,
+      access_key_id: keyId,
+      secret_access_key: ref(secret),
+    });
+    const azure = (auth: Settings) => ({
+      type: 'azure_blob',
+      container_name: CONTAINER,
+      prefix: 'runs',
+      ...auth,
+    });
+    const azureAccount = (auth: Settings) =>
+      azure({ account_name: AZURITE_ACCOUNT_NAME, endpoint: azurite.blobEndpoint, ...auth });
+    const snowflake = (user: string, auth: Settings) => ({
+      type: 'snowflake',
+      account: fake.account,
+      user,
+      access_url: fake.accessUrl,
+      warehouse: 'WH',
+      database: fake.database,
+      schema: fake.schema,
+      ...auth,
+    });
+    const keyPair = (passphrase: SecretVar) => ({
+      private_key_path: keyFile,
+      private_key_passphrase: ref(passphrase),
+    });
+    const connections: Record<string, Settings> = {
+      'source.pg_src': pg(source.name, PG_USER, 'E2E_PG_SOURCE_PW'),
+      // Local PostgreSQL trusts every password, but not a role that does not exist.
+      'source.pg_bad_user': pg(source.name, 'dxa_no_such_user', 'E2E_PG_BAD_USER_PW'),
+      'stage.s3': s3Stage(s3.accessKeyId, 'E2E_S3_SECRET'),
+      // s3rver checks the access key id only, so that is what is wrong here.
+      'stage.s3_bad': s3Stage(ref('E2E_S3_BAD_KEY_ID'), 'E2E_S3_BAD_SECRET'),
+      'stage.az_conn': azure({ connection_string: ref('E2E_AZ_CONN') }),
+      'stage.az_bad_conn': azure({ connection_string: ref('E2E_AZ_BAD_CONN') }),
+      'stage.az_key': azureAccount({ account_key: ref('E2E_AZ_KEY') }),
+      'stage.az_sas': azureAccount({ sas_token: ref('E2E_AZ_SAS') }),
+      'stage.az_bad_key': azureAccount({ account_key: ref('E2E_AZ_BAD_KEY') }),
+      'stage.sf_stage': { type: 'snowflake_stage', connection: 'sf', stage: '@~/secrets' },
+      'stage.sf_stage_bad': { type: 'snowflake_stage', connection: 'sf_bad_password', stage: '@~/secrets' },
+      'target.pg_target': pg(target.name, PG_USER, 'E2E_PG_TARGET_PW'),
+      'target.pg_down': pg(target.name, PG_USER, 'E2E_PG_DOWN_PW', await freePortThenClose()),
+      'target.sf': snowflake('loader', { password: ref('E2E_SF_PASSWORD') }),
+      'target.sf_bad_password': snowflake('loader', { password: ref('E2E_SF_BAD_PASSWORD') }),
+      'target.sf_keypair': snowflake('robot', keyPair('E2E_SF_PASSPHRASE')),
+      'target.sf_bad_passphrase': snowflake('robot', keyPair('E2E_SF_BAD_PASSPHRASE')),
+    };
+    configured = [...HARNESS_CONNECTIONS, ...Object.keys(connections)];
+    stack = createStack({ database: source.name, apiKey: API_KEY, extraToml: connectionsToml(connections) });
   });
 
   afterAll(async () => {
@@ -276,6 +246,7 @@ ${sfTarget('robot', `private_key_path = "${keyFile('rsa_key.p8')}"\nprivate_key_
     await azurite?.stop();
     await source?.drop();
     await target?.drop();
+    if (keyDir) rmSync(keyDir, { recursive: true, force: true });
   });
 
   const processEnv = () => ({ ...secrets, LOG_LEVEL: 'debug', AWS_EC2_METADATA_DISABLED: 'true' });
@@ -285,12 +256,13 @@ ${sfTarget('robot', `private_key_path = "${keyFile('rsa_key.p8')}"\nprivate_key_
     expect(res.code, res.output).toBe(1);
     const lines = res.output.split('\n').filter((l) => /^(ok|FAIL) /.test(l));
     // Redis is checked too, then every connection once.
-    expect(lines, res.output).toHaveLength(CONNECTIONS.length + 1);
+    expect(lines, res.output).toHaveLength(configured.length + 1);
     expect(lines[0]).toMatch(/^ok +redis/);
-    for (const { role, name, ok } of CONNECTIONS) {
+    for (const key of configured) {
+      const [role, name] = key.split('.');
       const mine = lines.filter((l) => new RegExp(`^(ok|FAIL) +${role} ${name}(:| \\()`).test(l));
-      expect(mine, `${role} ${name}\n${res.output}`).toHaveLength(1);
-      expect(mine[0]!.startsWith(ok ? 'ok ' : 'FAIL '), mine[0]).toBe(true);
+      expect(mine, `${key}\n${res.output}`).toHaveLength(1);
+      expect(mine[0]!.startsWith(meantToFail(key) ? 'FAIL ' : 'ok '), mine[0]).toBe(true);
     }
     // The debug log was written, so the absence below covers it.
     expect(res.output).toMatch(/"level":"debug"/);
@@ -329,10 +301,8 @@ ${sfTarget('robot', `private_key_path = "${keyFile('rsa_key.p8')}"\nprivate_key_
       }),
     );
 
-    const views: JobView[] = [];
     for (const { run, id, events } of submitted) {
       const view = await stack.waitForState(id, ['completed', 'failed', 'cancelled'], 150_000);
-      views.push(view);
       const label = `${run.source ?? 'pg_src'} → ${run.stage} → ${run.target}`;
       if (run.expect === 'completed') {
         expect(view.state, `${label}: ${JSON.stringify(view.error)}`).toBe('completed');
@@ -354,7 +324,7 @@ ${sfTarget('robot', `private_key_path = "${keyFile('rsa_key.p8')}"\nprivate_key_
     expect((list.body.jobs as unknown[]).length).toBe(RUNS.length);
     const workers = await stack.api('GET', '/v1/workers');
     expect(workers.status).toBe(200);
-    // Debug lines from both processes, including the stages' per-file lines, so the scan below means something.
+    // The worker logged at debug level, the stages' per-file lines too, so the scan below means something.
     expect(worker.output()).toMatch(/"level":"debug"/);
     expect(worker.output()).toMatch(/staged file/);
     expect(gateway.output()).toMatch(/gateway listening/);

@@ -54,4 +54,14 @@ describe('wrapS3Error', () => {
       name: 'CancelledError',
     });
   });
+
+  it('says what a bodyless HEAD 403 means instead of "UnknownError"', () => {
+    const err = Object.assign(new Error('UnknownError'), {
+      name: 'Unknown',
+      $metadata: { httpStatusCode: 403 },
+    });
+    const wrapped = wrapS3Error(err, { operation: 'check bucket', location: 's3://bkt/' }, live, [SECRET]);
+    expect(wrapped).toMatchObject({ name: 'TerminalError', code: 'STAGE_ERROR' });
+    expect(wrapped.message).toMatch(/HTTP 403\): access denied \(check access_key_id/);
+  });
 });

@@ -57,6 +57,13 @@ function isTransient(
   return status >= 500 || status === 429 || status === 408;
 }
 
+const STATUS_MEANING: Record<number, string> = {
+  301: 'the bucket is in another region (set region)',
+  400: 'the request was refused (check region and endpoint)',
+  403: 'access denied (check access_key_id / secret_access_key or the profile, and the bucket policy)',
+  404: 'the bucket does not exist',
+};
+
 /** Removes every occurrence of the given secrets from a message. */
 function scrub(message: string, secrets: readonly string[]): string {
   let out = message;
@@ -83,7 +90,10 @@ export function wrapS3Error(
   const code = str(shape.code);
   const rawStatus = shape.$metadata?.httpStatusCode;
   const status = typeof rawStatus === 'number' ? rawStatus : undefined;
-  const detail = scrub(str(shape.message) ?? String(err), secrets);
+  const raw = str(shape.message) ?? String(err);
+  // HEAD requests get no error body, so the SDK can only say "UnknownError"; the status says more.
+  const bodyless = raw === 'UnknownError' || raw === name;
+  const detail = bodyless && status !== undefined ? (STATUS_MEANING[status] ?? raw) : scrub(raw, secrets);
   const what = [name, code, status === undefined ? undefined : `HTTP ${status}`].filter(Boolean).join(', ');
   const message = `s3 stage: ${target.operation} ${target.location} failed (${what}): ${detail}`;
   if (name && TERMINAL_NAMES.has(name)) return new TerminalError('STAGE_ERROR', message);

@@ -72,7 +72,7 @@ export function createS3Stage(conn: S3StageConfig, logger: Logger): StageConnect
           `s3 stage: ${url(key)} has ${actual ?? 'unknown'} bytes after upload, expected ${expected}`,
         );
       }
-      log.debug('staged file', { key, bytes: actual });
+      log.debug('staged file', { object: key, bytes: actual });
       return { path: keys.relative(key), bytes: actual };
     },
 
