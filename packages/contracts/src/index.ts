@@ -5,3 +5,4 @@ export * from './catalog.js';
 export * from './job-view.js';
 export * from './queue-names.js';
 export const PRODUCT_VERSION = '0.1.0';
+export * from './column-types.js';

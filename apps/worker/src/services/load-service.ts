@@ -1,5 +1,5 @@
-import type { Column, LogicalType } from '@dxa/connectors';
-import type { LoadMode, LoadResult } from '@dxa/contracts';
+import type { Column } from '@dxa/connectors';
+import { isLogicalType, type LoadMode, type LoadResult } from '@dxa/contracts';
 import { TerminalError } from '@dxa/errors';
 import type { Manifest } from '@dxa/files';
 import type { ServiceContext } from '../handlers/types.js';
@@ -15,29 +15,6 @@ export type LoadPlan = {
   /** Parts a retried migrate has just verified; read and verified here otherwise. */
   verified?: VerifiedStage;
 };
-
-const LOGICAL_TYPES = new Set<string>([
-  'boolean',
-  'int16',
-  'int32',
-  'int64',
-  'float32',
-  'float64',
-  'decimal',
-  'text',
-  'binary',
-  'date',
-  'time',
-  'timestamp',
-  'timestamptz',
-  'interval',
-  'uuid',
-  'json',
-] satisfies LogicalType[]);
-
-function isLogicalType(type: string): type is LogicalType {
-  return LOGICAL_TYPES.has(type);
-}
 
 function columnsOf(manifest: Manifest): Column[] {
   return manifest.columns.map((c) => {

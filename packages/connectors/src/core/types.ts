@@ -1,38 +1,7 @@
 import type { Readable } from 'node:stream';
-import type { FileFormat, LoadMode, SourceRef } from '@dxa/contracts';
+import type { Column, FileFormat, LoadMode, SourceRef } from '@dxa/contracts';
 
-/**
- * Engine-neutral column types. Every source maps its catalog types to these; every target maps
- * these to its own DDL. `text` is the lossless fallback for types a target cannot hold.
- */
-export type LogicalType =
-  | 'boolean'
-  | 'int16'
-  | 'int32'
-  | 'int64'
-  | 'float32'
-  | 'float64'
-  | 'decimal'
-  | 'text'
-  | 'binary'
-  | 'date'
-  | 'time'
-  | 'timestamp'
-  | 'timestamptz'
-  | 'interval'
-  | 'uuid'
-  | 'json';
-
-export type Column = {
-  name: string;
-  /** The type as the source spells it, e.g. `numeric(12,2)`. */
-  sourceType: string;
-  type: LogicalType;
-  nullable: boolean;
-  /** For decimal: total digits and digits after the point. */
-  precision?: number;
-  scale?: number;
-};
+export type { Column, LogicalType } from '@dxa/contracts';
 
 export type SourceDescription = { columns: Column[]; estimatedRows?: number };
 

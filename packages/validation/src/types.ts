@@ -1,0 +1,75 @@
+import type { LogicalType } from '@dxa/contracts';
+
+/** SQL dialects validation can generate queries for. */
+export type DialectName = 'postgresql' | 'duckdb' | 'snowflake' | 'mysql' | 'sqlserver';
+
+/** A column of the table being validated, on one side. */
+export type ValidationColumn = {
+  name: string;
+  /** The engine's own type text, e.g. `numeric(12,2)`, `TIMESTAMP WITH TIME ZONE`, `NUMBER(38,0)`. */
+  engineType: string;
+  /** What the value means, whatever the engine stores it as (drives the canonical encoding). */
+  type: LogicalType;
+  nullable: boolean;
+  precision?: number;
+  scale?: number;
+};
+
+/** What is validated on one side: a table (`schema.table` or `table`), or a read-only query. */
+export type Relation = { table: string } | { query: string };
+
+/**
+ * One side of a validation: a connection able to describe a relation and run read-only SQL that
+ * validation generates. Implemented by the source and target connectors; results are small
+ * (aggregates, or the rows of one differing bucket), never a whole table.
+ */
+export type ValidationEndpoint = {
+  readonly dialect: DialectName;
+  /** Human-readable name for reports, never carrying credentials (e.g. `postgresql app@10.0.0.5`). */
+  readonly label: string;
+  describe(relation: Relation, signal: AbortSignal): Promise<ValidationColumn[]>;
+  /**
+   * Runs one read-only statement. Values come back as the driver gives them; validation converts
+   * them with `String()` after casting to text or integers in SQL, so drivers need no type care.
+   */
+  query(sql: string, signal: AbortSignal): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+};
+
+export type FloatTolerance = { relative?: number; absolute?: number };
+
+export type ValidationOptions = {
+  levels: readonly ('count' | 'schema' | 'metrics' | 'rows')[];
+  /** Key columns for row-level validation; defaults to the source's primary key when it can be found. */
+  key?: readonly string[];
+  /** Metrics: numeric tolerance (documented in docs/validation.md); default exact. */
+  tolerance?: FloatTolerance;
+  /** Rows: at most this many differences are listed (the rest are counted, `truncated: true`). */
+  maxDifferences?: number;
+  signal: AbortSignal;
+  /** Called with rows hashed so far on each side, for live progress. */
+  onProgress?: (progress: { phase: 'schema' | 'metrics' | 'rows'; rows?: number }) => void;
+};
+
+export type ValidationSide = { endpoint: ValidationEndpoint; relation: Relation };
+
+/** Files written for one run (see `writeReports`): paths relative to the folder given. */
+export type ReportFiles = {
+  json: string; // the full report
+  markdown: string; // a human summary
+  differencesCsv: string; // one line per differing key: key columns, kind, columns
+  sourceSql: string; // re-selects the differing rows on the source
+  targetSql: string; // re-selects the differing rows on the target
+};
+
+/*
+ * The package's entry points (implemented in src/run.ts and src/reports.ts):
+ *
+ *   runValidation(source: ValidationSide, target: ValidationSide, options: ValidationOptions)
+ *     : Promise<ValidationReport>
+ *   writeReports(report: ValidationReport, dir: string): Promise<ReportFiles>
+ *
+ * `ValidationReport` carries `result` (the contract's `ValidationResult`, CONTRACT §3, ready for the
+ * job record) plus what the files need (the SQL of each side, the full difference list up to the
+ * cap, timings).
+ */
