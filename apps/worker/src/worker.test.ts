@@ -97,8 +97,10 @@ describe('worker', () => {
       expect(done.result?.validation).toMatchObject({
         status: 'passed',
         count: { status: 'passed', source_rows: 5000, target_rows: 5000 },
-        schema: { status: 'skipped', reason: 'not available in this version' },
+        schema: { status: 'passed', differences: [] },
       });
+      // The report sits on the stage next to the manifest.
+      expect(existsSync(done.result?.validation?.report?.json ?? '')).toBe(true);
       expect(done.progress?.phase).toBe('validate');
       expect(existsSync(path.join(h.stageDir, id, MANIFEST_NAME))).toBe(true);
 

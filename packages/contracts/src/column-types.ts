@@ -37,4 +37,3 @@ export type Column = {
   precision?: number;
   scale?: number;
 };
-

@@ -59,6 +59,16 @@ export const ValidationResult = z.object({
     target_rows: z.number(),
     truncated: z.boolean(),
   }).optional(),
+  /** Where the run's report files were put (stage locations, or local paths for a validate job). */
+  report: z
+    .object({
+      json: z.string(),
+      markdown: z.string(),
+      differences_csv: z.string(),
+      source_sql: z.string(),
+      target_sql: z.string(),
+    })
+    .optional(),
 });
 export type ValidationResult = z.infer<typeof ValidationResult>;
 

@@ -33,6 +33,8 @@ export type ValidationEndpoint = {
    * them with `String()` after casting to text or integers in SQL, so drivers need no type care.
    */
   query(sql: string, signal: AbortSignal): Promise<Record<string, unknown>[]>;
+  /** The table's primary key columns in key order; undefined for a query or a table without one. */
+  primaryKey?(relation: Relation, signal: AbortSignal): Promise<string[] | undefined>;
   close(): Promise<void>;
 };
 
@@ -60,6 +62,15 @@ export type ReportFiles = {
   differencesCsv: string; // one line per differing key: key columns, kind, columns
   sourceSql: string; // re-selects the differing rows on the source
   targetSql: string; // re-selects the differing rows on the target
+};
+
+/** One row-level difference, as listed in the contract's `rows.differences`. */
+export type RowDifference = {
+  key: Record<string, string | number | null>;
+  kind: 'missing_in_target' | 'extra_in_target' | 'mismatch' | 'duplicate_key';
+  columns?: string[];
+  /** duplicate_key only: the side holding the key more than once. */
+  side?: 'source' | 'target';
 };
 
 /*

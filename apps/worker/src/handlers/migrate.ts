@@ -6,7 +6,7 @@ import { runLoad } from '../services/load-service.js';
 import { refuseUnsupportedPairing } from '../services/pairing.js';
 import { committedLoad, priorWork, reusableStage, type PriorWork } from '../services/resume.js';
 import { stagePrefixFor } from '../services/stage-paths.js';
-import { runCountCheck } from '../services/validation-service.js';
+import { runValidationStep } from '../services/validation-service.js';
 import { extractPlanOf } from './extract.js';
 import type { Handler, JobContext } from './types.js';
 
@@ -69,12 +69,14 @@ export const migrate: Handler<'migrate'> = async (ctx) => {
   // Staged files outlive a failed attempt (the retry re-uses them); only a cancel discards them.
   await discardStagedOnCancel(ctx, stage, stagePrefixFor(plan.stagePath, ctx.jobId), async () => {
     const extracted = await extractAndLoad(ctx, plan, prior);
-    await runCountCheck(ctx, {
-      // The rows the extract handed over: the check never reads the source again.
-      sourceRows: () => Promise.resolve(extracted.rows),
-      targetConnection: spec.target.connection,
-      table: spec.target.table,
-      levels: spec.validation?.levels ?? ['count'],
+    await runValidationStep(ctx, {
+      source: spec.source,
+      target: spec.target,
+      validation: spec.validation ?? { levels: ['count'] },
+      // The rows the extract handed over: the count check never reads the source again.
+      extractedRows: extracted.rows,
+      // Reports go next to the manifest the load used.
+      reports: { stage, prefix: stagePrefixFor(plan.stagePath, ctx.jobId) },
     });
   });
 };

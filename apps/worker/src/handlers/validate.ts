@@ -1,13 +1,14 @@
-import { runCountCheck } from '../services/validation-service.js';
+import { runValidationStep } from '../services/validation-service.js';
+import { localReportDir } from '../services/validation-reports.js';
 import type { Handler } from './types.js';
 
 export const validate: Handler<'validate'> = async (ctx) => {
   const { spec } = ctx;
-  const source = ctx.connectors.source(spec.source.connection);
-  await runCountCheck(ctx, {
-    sourceRows: () => source.count(spec.source, { signal: ctx.signal }),
-    targetConnection: spec.target.connection,
-    table: spec.target.table,
-    levels: spec.validation.levels,
+  await runValidationStep(ctx, {
+    source: spec.source,
+    target: spec.target,
+    validation: spec.validation,
+    // No stage: the reports stay on the worker, under its work dir.
+    reports: { localDir: localReportDir(ctx.config.application.work_dir, ctx.jobId) },
   });
 };

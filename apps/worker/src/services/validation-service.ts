@@ -1,30 +1,93 @@
-import type { ValidationLevel, ValidationResult } from '@dxa/contracts';
+import type { DestinationConnector, SourceConnector } from '@dxa/connectors';
+import { quoteIdentifier, type SourceRef, type ValidationResult, type ValidationSpec } from '@dxa/contracts';
 import { TerminalError } from '@dxa/errors';
+import { runValidation, type Relation, type ValidationEndpoint } from '@dxa/validation';
 import type { ServiceContext } from '../handlers/types.js';
-import { buildValidation, countMismatchMessage } from './validation.js';
+import { buildValidation, failureMessage, withCount } from './validation.js';
+import { publishReports, type ReportDestination } from './validation-reports.js';
 
-export type CountCheck = {
-  /** Rows the source has (a count query) or handed over (the extract). */
-  sourceRows: () => Promise<number>;
-  targetConnection: string;
-  table: string;
-  levels: readonly ValidationLevel[];
+export type ValidationPlan = {
+  source: SourceRef;
+  target: { connection: string; table: string };
+  validation: Pick<ValidationSpec, 'levels' | 'key'>;
+  /** Rows the extract handed over (migrate): the count check then never reads the source again. */
+  extractedRows?: number;
+  reports: ReportDestination;
 };
 
-/** Compares row counts, records the validation, and fails the job with VALIDATION_FAILED on a mismatch. */
-export async function runCountCheck(ctx: ServiceContext, check: CountCheck): Promise<ValidationResult> {
+/** The source as validation reads it: the table, or the SELECT its columns and filter make. */
+export function sourceRelation(ref: SourceRef): Relation {
+  if (ref.query !== undefined) return { query: ref.query };
+  const table = ref.table ?? '';
+  if (ref.columns === undefined && ref.where === undefined) return { table };
+  const list = ref.columns?.map(quoteIdentifier).join(', ') ?? '*';
+  const where = ref.where === undefined ? '' : ` WHERE (\n${ref.where}\n)`;
+  return { query: `SELECT ${list} FROM ${table}${where}` };
+}
+
+type DeepRun = { source: ValidationEndpoint; target: ValidationEndpoint };
+
+/** Why schema/metrics/rows cannot run on this pair, or both endpoints when they can. */
+function deepRun(source: SourceConnector, target: DestinationConnector): DeepRun | string {
+  if (!source.validationEndpoint) return `not available for a ${source.kind} source`;
+  if (!target.validationEndpoint) return `not available for a ${target.kind} target`;
+  return { source: source.validationEndpoint(), target: target.validationEndpoint() };
+}
+
+async function runDeep(ctx: ServiceContext, plan: ValidationPlan, run: DeepRun): Promise<ValidationResult> {
+  const { signal } = ctx;
+  const sourceSide = { endpoint: run.source, relation: sourceRelation(plan.source) };
+  const targetSide = { endpoint: run.target, relation: { table: plan.target.table } };
+  // The job's key, else the source's declared key, else its primary key (when it has one).
+  const key =
+    plan.validation.key ?? plan.source.key ?? (await run.source.primaryKey?.(sourceSide.relation, signal));
+  const report = await runValidation(sourceSide, targetSide, {
+    // Counts are the worker's own check (a migrate compares with the extract, not the source).
+    levels: plan.validation.levels.filter((level) => level !== 'count'),
+    ...(key === undefined ? {} : { key }),
+    signal,
+    onProgress: (progress) => {
+      if (progress.rows !== undefined) ctx.progress.set({ rows: progress.rows });
+    },
+  });
+  const locations = await publishReports(ctx, report, plan.reports);
+  return { ...report.result, report: locations };
+}
+
+/**
+ * Checks the copy at the requested levels, records the result, and fails the job with
+ * VALIDATION_FAILED (the report attached) when any level found a difference.
+ */
+export async function runValidationStep(
+  ctx: ServiceContext,
+  plan: ValidationPlan,
+): Promise<ValidationResult> {
   ctx.step('validate');
   ctx.progress.startPhase('validate');
-  const destination = ctx.connectors.destination(check.targetConnection);
-  const sourceRows = await check.sourceRows();
-  const targetRows = await destination.count(check.table, { signal: ctx.signal });
-  const validation = buildValidation(check.levels, sourceRows, targetRows);
+  const { levels } = plan.validation;
+  const source = ctx.connectors.source(plan.source.connection);
+  const destination = ctx.connectors.destination(plan.target.connection);
+  const sourceRows = plan.extractedRows ?? (await source.count(plan.source, { signal: ctx.signal }));
+  const targetRows = await destination.count(plan.target.table, { signal: ctx.signal });
+  const counted = buildValidation(levels, sourceRows, targetRows);
+  let validation = counted;
+  if (levels.some((level) => level !== 'count')) {
+    const run = deepRun(source, destination);
+    if (typeof run === 'string') validation = buildValidation(levels, sourceRows, targetRows, run);
+    else {
+      try {
+        validation = withCount(await runDeep(ctx, plan, run), counted);
+      } finally {
+        await Promise.allSettled([run.source.close(), run.target.close()]);
+      }
+    }
+  }
   ctx.progress.set({ rows: targetRows });
   await ctx.progress.endPhase();
   await ctx.saveResult({ validation });
   await ctx.saveStep('validate', { validation: validation.status });
   if (validation.status === 'failed') {
-    throw new TerminalError('VALIDATION_FAILED', countMismatchMessage(check.table, validation), {
+    throw new TerminalError('VALIDATION_FAILED', failureMessage(plan.target.table, validation), {
       step: 'validate',
     });
   }

@@ -1,6 +1,7 @@
 import { ValidationResult } from '@dxa/contracts';
 import { describe, expect, it } from 'vitest';
-import { buildValidation, countMismatchMessage } from './validation.js';
+import { sourceRelation } from './validation-service.js';
+import { buildValidation, countMismatchMessage, failureMessage, withCount } from './validation.js';
 
 describe('buildValidation', () => {
   it('passes on equal counts and reports unavailable levels as skipped', () => {
@@ -29,5 +30,34 @@ describe('buildValidation', () => {
     expect(countMismatchMessage('t', result)).toBe(
       'validation failed for t: source has 10 rows, target has 7',
     );
+  });
+
+  it('puts the count in front of the deeper levels and fails when either failed', () => {
+    const counted = buildValidation(['count'], 3, 3);
+    const deep = {
+      status: 'failed' as const,
+      rows: {
+        status: 'failed' as const,
+        differences: [{ key: { id: 2 }, kind: 'mismatch', columns: ['a'] }],
+        source_rows: 3,
+        target_rows: 3,
+        truncated: false,
+      },
+    };
+    const merged = withCount(deep, counted);
+    expect(merged.status).toBe('failed');
+    expect(merged.count).toEqual({ status: 'passed', source_rows: 3, target_rows: 3 });
+    expect(failureMessage('t', merged)).toBe('validation failed for t: rows: 1 difference');
+    expect(withCount({ status: 'passed' }, buildValidation(['count'], 3, 2)).status).toBe('failed');
+  });
+
+  it('validates a source table as is, and a column list or filter as the SELECT it makes', () => {
+    expect(sourceRelation({ connection: 'pg', table: 'public.t' })).toEqual({ table: 'public.t' });
+    expect(sourceRelation({ connection: 'pg', query: 'SELECT 1 AS a' })).toEqual({ query: 'SELECT 1 AS a' });
+    expect(
+      sourceRelation({ connection: 'pg', table: 'public.t', columns: ['id', 'Name'], where: 'id > 2' }),
+    ).toEqual({
+      query: 'SELECT "id", "Name" FROM public.t WHERE (\nid > 2\n)',
+    });
   });
 });

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Column, FileFormat, LoadMode, SourceRef } from '@dxa/contracts';
+import type { ValidationEndpoint } from '@dxa/validation';
 
 export type { Column, LogicalType } from '@dxa/contracts';
 
@@ -20,6 +21,8 @@ export type SourceConnector = {
   /** CSV bytes of the selected rows; aborting the signal cancels the running query. */
   extractCsv(request: SourceRef, columns: Column[], ctx: RunContext): Promise<Readable>;
   count(request: SourceRef, ctx: RunContext): Promise<number>;
+  /** Validation's view of this connection (see @dxa/validation); closed by the caller, before the connector. */
+  validationEndpoint?(): ValidationEndpoint;
   close(): Promise<void>;
 };
 
@@ -95,5 +98,7 @@ export type DestinationConnector = {
    */
   load(request: LoadRequest, stage: StageConnector, ctx: RunContext): Promise<{ rows: number }>;
   count(table: string, ctx: RunContext): Promise<number>;
+  /** Validation's view of this connection (see @dxa/validation); closed by the caller, before the connector. */
+  validationEndpoint?(): ValidationEndpoint;
   close(): Promise<void>;
 };

@@ -1,4 +1,10 @@
-import { CancelledError, NETWORK_ERROR_CODES, TerminalError, TransientError, type JobErrorCode } from '@dxa/errors';
+import {
+  CancelledError,
+  NETWORK_ERROR_CODES,
+  TerminalError,
+  TransientError,
+  type JobErrorCode,
+} from '@dxa/errors';
 import { maskSecretsInText } from '@dxa/logger';
 
 export type WrapContext = {

@@ -9,6 +9,7 @@ import { loadingParts, wrapDuckdbError } from './errors.js';
 import { executor, runLoad, tableExistsIn, type LoadPlan } from './load.js';
 import { abortError, withDuckdb } from './session.js';
 import { parseTableName, qualified } from './sql.js';
+import { createDuckdbValidationEndpoint } from './validation-endpoint.js';
 
 export type DuckdbDestinationOptions = {
   /** How long an operation waits for another process to release the file (default 60 s). */
@@ -120,6 +121,16 @@ export function createDuckdbDestination(
       );
       log.info('duckdb load committed', { table: request.table, mode: request.mode, rows });
       return { rows };
+    },
+
+    validationEndpoint() {
+      return createDuckdbValidationEndpoint(file, (signal, fn) =>
+        withDuckdb(
+          file,
+          { lockTimeoutMs, readOnly: true, memoryLimit: conn.memory_limit, signal, logger: log },
+          fn,
+        ),
+      );
     },
 
     // Nothing stays open between operations.

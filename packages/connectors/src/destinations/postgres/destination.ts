@@ -6,6 +6,7 @@ import type { Logger } from '@dxa/logger';
 import type { DestinationConnector, LoadRequest, RunContext } from '../../core/types.js';
 import { poolConfig } from '../../sources/postgres/config.js';
 import { cancelBackend } from '../../sources/postgres/session.js';
+import { createPgValidationEndpoint, pgEndpointLabel } from '../../sources/postgres/validation-endpoint.js';
 import { wrapLoadError } from './errors.js';
 import { loadingPart, partName, runLoad, tableExistsIn, type LoadPlan } from './load.js';
 import { parseTableName, qualified } from './sql.js';
@@ -128,6 +129,15 @@ export function createPostgresDestination(conn: PostgresConnection, logger: Logg
       );
       log.info('postgresql load committed', { table: request.table, mode: request.mode, rows });
       return { rows };
+    },
+
+    validationEndpoint() {
+      return createPgValidationEndpoint({
+        pool,
+        config,
+        password: conn.password,
+        label: pgEndpointLabel(conn),
+      });
     },
 
     async close() {

@@ -7,6 +7,7 @@ import { holdSession, type SnowflakeSession } from '../../snowflake/session.js';
 import { prepareCopySource } from './copy-source.js';
 import { runLoad, type LoadPlan } from './load.js';
 import { countRows, tableExistsIn } from './tables.js';
+import { createSnowflakeValidationEndpoint } from './validation-endpoint.js';
 
 function planLoad(request: LoadRequest): LoadPlan {
   return {
@@ -78,6 +79,8 @@ export function createSnowflakeDestination(
       log.info('snowflake load committed', { table: qualified(plan.target), mode: request.mode, rows });
       return { rows };
     },
+
+    validationEndpoint: () => createSnowflakeValidationEndpoint(holder, resolved.label),
 
     close: () => holder.close(),
   };

@@ -12,6 +12,7 @@ import { poolConfig } from './config.js';
 import { startCopy } from './copy-stream.js';
 import { wrapPgError } from './errors.js';
 import { BEGIN_READ_ONLY, cancelBackend } from './session.js';
+import { createPgValidationEndpoint, pgEndpointLabel } from './validation-endpoint.js';
 
 const CSV_OPTIONS = 'WITH (FORMAT csv, HEADER true)';
 
@@ -118,6 +119,15 @@ export function createPostgresSource(conn: PostgresConnection, logger: Logger): 
       active.add(stream);
       stream.once('close', () => active.delete(stream));
       return stream;
+    },
+
+    validationEndpoint() {
+      return createPgValidationEndpoint({
+        pool,
+        config,
+        password: conn.password,
+        label: pgEndpointLabel(conn),
+      });
     },
 
     async close() {

@@ -35,12 +35,7 @@ const TERMINAL_NAMES = new Set([
   'AuthenticationRequiredError',
 ]);
 
-const TRANSIENT_CODES = new Set([
-  'ServerBusy',
-  'OperationTimedOut',
-  'InternalError',
-  'REQUEST_SEND_ERROR',
-]);
+const TRANSIENT_CODES = new Set(['ServerBusy', 'OperationTimedOut', 'InternalError', 'REQUEST_SEND_ERROR']);
 
 function str(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -93,7 +88,8 @@ export function wrapAzureError(
   if (status === 401 || status === 403 || status === 404) return new TerminalError('STAGE_ERROR', message);
   // Not our signal: the SDK reports a connection dropped mid-download as an abort.
   if (name === 'AbortError') return new TransientError('STAGE_ERROR', message);
-  if (code && (TRANSIENT_CODES.has(code) || NETWORK_ERROR_CODES.has(code))) return new TransientError('STAGE_ERROR', message);
+  if (code && (TRANSIENT_CODES.has(code) || NETWORK_ERROR_CODES.has(code)))
+    return new TransientError('STAGE_ERROR', message);
   // No HTTP status means the request never got an answer: a network failure.
   if (status === undefined || status >= 500 || status === 429 || status === 408) {
     return new TransientError('STAGE_ERROR', message);

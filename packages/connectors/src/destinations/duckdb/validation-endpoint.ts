@@ -1,0 +1,141 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { LogicalType } from '@dxa/contracts';
+import { TerminalError } from '@dxa/errors';
+import type { Relation, ValidationColumn, ValidationEndpoint } from '@dxa/validation';
+import { wrapDuckdbError } from './errors.js';
+import { executor } from './load.js';
+import { abortError } from './session.js';
+import { parseTableName, qualified, tableLookupSql } from './sql.js';
+
+/** Runs `fn` on a read-only session of the database file (queued in-process, retried while locked). */
+export type ReadOnlySession = <T>(signal: AbortSignal, fn: (c: DuckDBConnection) => Promise<T>) => Promise<T>;
+
+const SIMPLE_TYPES: Record<string, LogicalType> = {
+  BOOLEAN: 'boolean',
+  TINYINT: 'int16',
+  UTINYINT: 'int16',
+  SMALLINT: 'int16',
+  USMALLINT: 'int32',
+  INTEGER: 'int32',
+  UINTEGER: 'int64',
+  BIGINT: 'int64',
+  UBIGINT: 'decimal',
+  HUGEINT: 'decimal',
+  UHUGEINT: 'decimal',
+  FLOAT: 'float32',
+  DOUBLE: 'float64',
+  VARCHAR: 'text',
+  BLOB: 'binary',
+  DATE: 'date',
+  TIME: 'time',
+  TIMESTAMP: 'timestamp',
+  TIMESTAMP_S: 'timestamp',
+  TIMESTAMP_MS: 'timestamp',
+  TIMESTAMP_NS: 'timestamp',
+  'TIMESTAMP WITH TIME ZONE': 'timestamptz',
+  INTERVAL: 'interval',
+  UUID: 'uuid',
+  JSON: 'json',
+  // TIME WITH TIME ZONE, ENUM, BIT, lists, structs, maps, unions: compared as their text.
+};
+
+/** A DuckDB type as `DESCRIBE` spells it → the engine-neutral column it holds. */
+export function duckdbValidationColumn(
+  name: string,
+  engineType: string,
+  nullable: boolean,
+): ValidationColumn {
+  const spelled = engineType.trim().toUpperCase();
+  const decimal = /^DECIMAL\((\d+),\s*(\d+)\)$/.exec(spelled);
+  if (decimal) {
+    return {
+      name,
+      engineType,
+      type: 'decimal',
+      nullable,
+      precision: Number(decimal[1]),
+      scale: Number(decimal[2]),
+    };
+  }
+  return { name, engineType, type: SIMPLE_TYPES[spelled] ?? 'text', nullable };
+}
+
+/** DESCRIBE's text columns come back as strings; anything else is a driver surprise. */
+function textOf(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+function describeSql(relation: Relation): string {
+  return 'table' in relation
+    ? `DESCRIBE ${qualified(parseTableName(relation.table))}`
+    : `DESCRIBE SELECT * FROM (\n${relation.query.trim().replace(/;+\s*$/, '')}\n) AS q`;
+}
+
+/**
+ * Validation's view of the DuckDB file. Every statement opens the file read-only through the
+ * destination's session opener (its in-process queue and lock retry) and closes it right after,
+ * so validation never keeps a lock that a load in another worker waits for.
+ */
+export function createDuckdbValidationEndpoint(file: string, session: ReadOnlySession): ValidationEndpoint {
+  const run = async <T>(what: string, signal: AbortSignal, fn: (c: DuckDBConnection) => Promise<T>) =>
+    session(signal, fn).catch((err: unknown) => {
+      if (signal.aborted) throw abortError(signal);
+      throw wrapDuckdbError(err, what);
+    });
+
+  return {
+    dialect: 'duckdb',
+    label: `duckdb ${file}`,
+
+    async describe(relation, signal) {
+      const what = `validate: describing ${'table' in relation ? relation.table : 'the query'} in DuckDB`;
+      return run(what, signal, async (c) => {
+        const reader = await c.runAndReadAll(describeSql(relation));
+        return reader.getRowObjectsJson().map((row) =>
+          duckdbValidationColumn(
+            textOf(row.column_name),
+            textOf(row.column_type),
+            // DESCRIBE of a query cannot know, and says YES.
+            textOf(row.null).toUpperCase() !== 'NO',
+          ),
+        );
+      });
+    },
+
+    async query(sql, signal) {
+      try {
+        return await run('validate: a validation query in DuckDB', signal, async (c) => {
+          if (signal.aborted) throw abortError(signal);
+          const reader = await c.runAndReadAll(sql);
+          return reader.getRowObjectsJson();
+        });
+      } catch (err) {
+        // A statement validation generated that DuckDB refuses is bad SQL, not a failed load.
+        if (err instanceof TerminalError && err.code === 'LOAD_ERROR')
+          throw new TerminalError('BAD_SQL', err.message, { step: 'validate' });
+        throw err;
+      }
+    },
+
+    async primaryKey(relation, signal) {
+      if (!('table' in relation)) return undefined;
+      const name = parseTableName(relation.table);
+      return run(`validate: looking up the primary key of ${relation.table}`, signal, async (c) => {
+        const lookup = tableLookupSql(name);
+        const { firstValue } = await executor(c, signal)(lookup.sql, lookup.params);
+        if (Number(firstValue) === 0) return undefined;
+        const where = lookup.sql.slice(lookup.sql.indexOf(' WHERE ') + ' WHERE '.length);
+        const reader = await c.runAndReadAll(
+          `SELECT constraint_column_names AS names FROM duckdb_constraints()
+            WHERE constraint_type = 'PRIMARY KEY' AND ${where}`,
+          lookup.params,
+        );
+        const names = reader.getRowObjectsJson()[0]?.names;
+        return Array.isArray(names) && names.length > 0 ? names.map(String) : undefined;
+      });
+    },
+
+    // Nothing stays open between statements.
+    close: () => Promise.resolve(),
+  };
+}

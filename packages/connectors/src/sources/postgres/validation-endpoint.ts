@@ -1,0 +1,122 @@
+import type { Pool, PoolClient, PoolConfig } from 'pg';
+import type { PostgresConnection } from '@dxa/config';
+import type { Column } from '@dxa/contracts';
+import type { Relation, ValidationColumn, ValidationEndpoint } from '@dxa/validation';
+import { describeQuery, describeTable, resolveTable } from './catalog.js';
+import { wrapPgError } from './errors.js';
+import { BEGIN_EXTRACT, cancelBackend } from './session.js';
+
+export type PgEndpointOptions = {
+  /** The connector's pool: the endpoint borrows clients from it and never ends it. */
+  pool: Pool;
+  config: PoolConfig;
+  password: string | undefined;
+  /** e.g. `postgresql app@db.internal/sales`, for reports. */
+  label: string;
+};
+
+export function toValidationColumn(column: Column): ValidationColumn {
+  return {
+    name: column.name,
+    engineType: column.sourceType,
+    type: column.type,
+    nullable: column.nullable,
+    ...(column.precision === undefined ? {} : { precision: column.precision }),
+    ...(column.scale === undefined ? {} : { scale: column.scale }),
+  };
+}
+
+/** `postgresql user@host:port/database`: no password, nothing from extra options. */
+export function pgEndpointLabel(conn: PostgresConnection): string {
+  return `postgresql ${conn.username}@${conn.host}:${conn.port}/${conn.database}`;
+}
+
+function relationLabel(relation: Relation): string {
+  return 'table' in relation ? relation.table : 'query';
+}
+
+const PRIMARY_KEY_SQL = `SELECT a.attname
+   FROM pg_catalog.pg_index i
+   CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
+   JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+  WHERE i.indrelid = $1::oid AND i.indisprimary
+  ORDER BY k.ord`;
+
+/**
+ * Validation's view of a PostgreSQL connection, shared by the source and the target: every
+ * statement runs in a read-only transaction with the settings that fix how values print (UTC,
+ * ISO dates, hex bytea, shortest exact floats); aborting cancels the backend's statement.
+ */
+export function createPgValidationEndpoint(options: PgEndpointOptions): ValidationEndpoint {
+  const { pool, config } = options;
+
+  async function readOnly<T>(
+    what: string,
+    signal: AbortSignal,
+    fn: (c: PoolClient) => Promise<T>,
+  ): Promise<T> {
+    let client: PoolClient | undefined;
+    const cancelling: Promise<unknown>[] = [];
+    const onAbort = () => {
+      const pid = (client as unknown as { processID?: unknown } | undefined)?.processID;
+      if (typeof pid === 'number') cancelling.push(cancelBackend(config, pid));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    let failed = false;
+    const onClientError = () => undefined; // the failing query reports a dropped connection
+    try {
+      signal.throwIfAborted();
+      client = await pool.connect();
+      client.on('error', onClientError);
+      signal.throwIfAborted();
+      await client.query(BEGIN_EXTRACT);
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (thrown) {
+      failed = true;
+      throw wrapPgError(thrown, { step: 'validate', what, password: options.password, signal });
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      await Promise.all(cancelling);
+      client?.off('error', onClientError);
+      // A failed statement may leave the transaction open: the client is discarded, not reused.
+      client?.release(failed ? true : undefined);
+    }
+  }
+
+  return {
+    dialect: 'postgresql',
+    label: options.label,
+
+    async describe(relation, signal) {
+      const description = await readOnly(`describe ${relationLabel(relation)}`, signal, (client) =>
+        'table' in relation
+          ? describeTable(client, { connection: options.label, table: relation.table })
+          : describeQuery(client, relation.query),
+      );
+      return description.columns.map(toValidationColumn);
+    },
+
+    async query(sql, signal) {
+      return readOnly(
+        'validation query',
+        signal,
+        async (client) => (await client.query<Record<string, unknown>>(sql)).rows,
+      );
+    },
+
+    async primaryKey(relation, signal) {
+      if (!('table' in relation)) return undefined;
+      const table = relation.table;
+      return readOnly(`look up the primary key of ${table}`, signal, async (client) => {
+        const resolved = await resolveTable(client, table);
+        const { rows } = await client.query<{ attname: string }>(PRIMARY_KEY_SQL, [resolved.oid]);
+        return rows.length === 0 ? undefined : rows.map((r) => r.attname);
+      });
+    },
+
+    // The pool belongs to the connector, which ends it.
+    close: () => Promise.resolve(),
+  };
+}

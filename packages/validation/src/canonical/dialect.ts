@@ -1,0 +1,89 @@
+import type { DialectName } from '../types.js';
+
+/** Calendar parts of a date/time/timestamp value, as integer SQL expressions. */
+export type TemporalParts = {
+  /** Astronomical year: 1 BC is 0, 2 BC is -1. */
+  year?: string;
+  month?: string;
+  day?: string;
+  hour?: string;
+  minute?: string;
+  /** Microseconds within the minute (seconds × 1e6 + fraction). */
+  microOfMinute?: string;
+};
+
+/**
+ * The few engine-specific building blocks the canonical encoding needs. Everything else
+ * (floats, decimals, row texts, hashes) is assembled from these in `encode.ts`, so every engine
+ * follows the same recipe.
+ */
+export type Dialect = {
+  name: DialectName;
+  ident(name: string): string;
+  /** A string literal, escaped for this engine. */
+  literal(value: string): string;
+  /** Casts any scalar to UTF-8 text. */
+  text(expr: string): string;
+  /** Concatenation that yields NULL when any part is NULL. */
+  concat(parts: string[]): string;
+  octetLength(expr: string): string;
+  /** MD5 of a text as 32 lowercase hex digits. */
+  md5(expr: string): string;
+  /** 15 hex digits of `hexExpr` from 1-based `start`, as a non-negative 60-bit integer. */
+  hex60(hexExpr: string, start: number): string;
+  /** Exact SUM of 60-bit integers, as text. */
+  sumText(expr: string): string;
+  intDiv(a: string, b: string): string;
+  mod(a: string, b: string): string;
+  /** Left-pads an integer with zeros to `width` digits (never truncates wider values). */
+  pad(intExpr: string, width: number): string;
+  rtrimChar(expr: string, char: string): string;
+  /** TRUE/FALSE → 't'/'f'. */
+  boolean(expr: string): string;
+  /** Binary as lowercase hex. */
+  hex(expr: string): string;
+  toDouble(expr: string): string;
+  /** SUM of doubles as text; engines that raise on float overflow sum exactly instead. */
+  floatSumText(expr: string): string;
+  /** SQL conditions for non-finite doubles, when the engine can store them. */
+  floatSpecials?: (expr: string) => { nan: string; posInf: string; negInf: string };
+  /** Natural log, power and floor on doubles. */
+  ln(expr: string): string;
+  pow2(expr: string): string;
+  floor(expr: string): string;
+  toBigint(expr: string): string;
+  greatest(a: string, b: string): string;
+  least(a: string, b: string): string;
+  dateParts(expr: string): TemporalParts;
+  timeParts(expr: string): TemporalParts;
+  timestampParts(expr: string): TemporalParts;
+  /** A timestamptz converted to a UTC timestamp without time zone. */
+  toUtc(expr: string): string;
+  /** Conditions for ±infinity dates/timestamps, when the engine has them. */
+  temporalInfinity?: (expr: string) => { pos: string; neg: string };
+  /** Interval as months, days, microseconds, when the engine has an interval type. */
+  intervalParts?: (expr: string) => { months: string; days: string; micros: string };
+  /** Relation text for FROM: a quoted table name or a parenthesised query. */
+  from(relation: { table: string } | { query: string }): string;
+};
+
+/** Quotes each dot-separated part of a table name with the dialect's identifier quoting. */
+export function quoteTable(table: string, ident: (name: string) => string): string {
+  return table
+    .split('.')
+    .map((part) => ident(part))
+    .join('.');
+}
+
+export function fromClause(
+  relation: { table: string } | { query: string },
+  ident: (name: string) => string,
+): string {
+  return 'table' in relation ? quoteTable(relation.table, ident) : `(${relation.query}) AS dxa_q`;
+}
+
+/** Standard SQL string literal; `backslash` engines also treat `\` as an escape. */
+export function sqlLiteral(value: string, backslash: boolean): string {
+  const escaped = backslash ? value.replaceAll('\\', '\\\\') : value;
+  return `'${escaped.replaceAll("'", "''")}'`;
+}
