@@ -34,12 +34,58 @@ export function writeBenchmarksDoc(
   id: string,
   section: { title: string; machine: string; note: string; figures: Figure[] },
 ): void {
+  replaceSection(
+    id,
+    `### ${section.title}\n\nMachine: ${section.machine}. Measured ${new Date().toISOString().slice(0, 10)}; ${section.note}.\n\n${table(section.figures)}`,
+  );
+}
+
+function replaceSection(id: string, content: string): void {
   const start = `<!-- bench:${id}:start -->`;
   const end = `<!-- bench:${id}:end -->`;
-  const body = `${start}\n### ${section.title}\n\nMachine: ${section.machine}. Measured ${new Date().toISOString().slice(0, 10)}; ${section.note}.\n\n${table(section.figures)}\n${end}`;
+  const body = `${start}\n${content}\n${end}`;
   let doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Benchmarks\n';
   doc = doc.includes(start)
-    ? doc.replace(new RegExp(`${start}[\\s\\S]*?${end}`), body)
+    ? doc.replace(new RegExp(`${start}[\\s\\S]*?${end}`), () => body)
     : `${doc.trimEnd()}\n\n${body}\n`;
   writeFileSync(DOC, doc);
+}
+
+export type ValidateRun = { seconds: number; timingsMs: Record<string, number> };
+
+/** The validation benchmark's section: the reference query, the dxa job, their ratio and where dxa's time went. */
+export function writeValidateDoc(section: {
+  title: string;
+  machine: string;
+  note: string;
+  rows: number;
+  reference: number;
+  dxa: ValidateRun;
+  /** Every alternating pair (reference, dxa) in seconds: under a noisy machine their ratios say more. */
+  pairs: { reference: number; dxa: number }[];
+}): void {
+  const { reference, dxa, rows } = section;
+  const t = dxa.timingsMs;
+  const phases = ['describe', 'count', 'rows', 'total']
+    .filter((k) => t[k] !== undefined)
+    .map((k) => `${k} ${((t[k] ?? 0) / 1000).toFixed(2)} s`)
+    .join(', ');
+  const lines = [
+    '| run | rows/s | seconds | vs reference |',
+    '|---|---:|---:|---:|',
+    `| PostgreSQL hashes every row, one query (reference) | ${Math.round(rows / reference).toLocaleString('en-US')} | ${reference.toFixed(2)} | 1.00 (reference) |`,
+    `| dxa validate, levels rows (PostgreSQL → DuckDB) | ${Math.round(rows / dxa.seconds).toLocaleString('en-US')} | ${dxa.seconds.toFixed(2)} | ${(dxa.seconds / reference).toFixed(2)}× the time |`,
+  ];
+  const body = [
+    `### ${section.title}`,
+    '',
+    `Machine: ${section.machine}. Measured ${new Date().toISOString().slice(0, 10)}; ${section.note}.`,
+    '',
+    lines.join('\n'),
+    '',
+    `Ratio of each alternating pair (dxa / reference): ${section.pairs.map((p) => `${p.dxa.toFixed(2)} / ${p.reference.toFixed(2)} = ${(p.dxa / p.reference).toFixed(2)}×`).join('; ')}.`,
+    '',
+    `Inside the median dxa run (the worker's report timings): ${phases}. Goal: ≤ 1.50× the reference.`,
+  ].join('\n');
+  replaceSection('validate', body);
 }

@@ -135,4 +135,25 @@ schema = "${fake.schema}"
       if (r.stage === 'local') expect(puts).toBe(view.result?.extract?.files.length);
     });
   }
+
+  it('migrates with validation at the schema, metrics and rows levels: zero differences', async () => {
+    const res = await stack.api('POST', '/v1/jobs', {
+      type: 'migrate',
+      source: { connection: 'pg_main', table: 'public.orders' },
+      stage: { connection: 'local', path: 'orders_validated' },
+      format: 'parquet',
+      target: { connection: 'sf', table: 'orders_validated', mode: 'replace' },
+      options: { file_size_mb: 0.1 },
+      validation: { levels: ['count', 'schema', 'metrics', 'rows'], key: ['id'] },
+    });
+    expect(res.status).toBe(202);
+    const view = await stack.waitForState(res.body.id!, ['completed', 'failed', 'cancelled']);
+    expect(view.state, JSON.stringify(view.error)).toBe('completed');
+    const validation = view.result?.validation;
+    expect(validation?.status, JSON.stringify(validation)).toBe('passed');
+    for (const level of ['schema', 'metrics', 'rows'] as const)
+      expect(validation?.[level], level).toMatchObject({ status: 'passed', differences: [] });
+    expect(validation?.rows).toMatchObject({ source_rows: 9_000, target_rows: 9_000, truncated: false });
+    expect(fake.queries.some((q) => q.sqlText.includes('INFORMATION_SCHEMA.COLUMNS'))).toBe(true);
+  });
 });

@@ -7,8 +7,8 @@ import { startFake, targetConfig } from './support.js';
 
 const signal = () => new AbortController().signal;
 
-// The fake passes SELECTs to DuckDB and maps INFORMATION_SCHEMA.TABLES only, so `describe`
-// (INFORMATION_SCHEMA.COLUMNS) and the Snowflake-dialect hashing SQL are not exercised here.
+// `describe` (INFORMATION_SCHEMA.COLUMNS) and the Snowflake-dialect validation SQL run against the fake
+// in validation.test.ts; here, the endpoint's own behaviour.
 describe('Snowflake validation endpoint (protocol fake)', () => {
   let fake: SnowflakeFake;
   let dest: DestinationConnector;

@@ -4,7 +4,7 @@ export { createLocalStage } from './stages/local/index.js';
 export { createS3Stage, type S3StageConfig } from './stages/s3/index.js';
 export { createAzureBlobStage, type AzureBlobStageConfig } from './stages/azure-blob/index.js';
 export { createDuckdbDestination, type DuckdbDestinationOptions } from './destinations/duckdb/index.js';
-export { createPostgresSource } from './sources/postgres/index.js';
+export { createPostgresSource, logicalTypeOf } from './sources/postgres/index.js';
 export { createPostgresDestination } from './destinations/postgres/index.js';
 export { createSnowflakeDestination } from './destinations/snowflake/index.js';
 export { createSnowflakeStage, type SnowflakeStageConfig } from './stages/snowflake/index.js';

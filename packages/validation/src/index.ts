@@ -8,7 +8,7 @@ export {
   NULL_MARKER,
 } from './canonical/index.js';
 export type { Dialect, EncodedColumn, TemporalParts } from './canonical/index.js';
-export { pairColumns, type ColumnPair, type Pairing } from './columns.js';
+export { encodedColumn, pairColumns, type ColumnPair, type Pairing } from './columns.js';
 export { compareSchemas, typesCompatible, type SchemaDifference } from './levels/schema.js';
 export {
   DEFAULT_FLOAT_TOLERANCE,

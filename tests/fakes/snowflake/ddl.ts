@@ -1,10 +1,11 @@
 import { compilationError, objectExists, objectMissing, unsupported } from './errors.js';
 import { qualifiedSql, type TableName } from './engine.js';
 import { displayName, readQualifiedName, tableName } from './names.js';
+import { snowflakeColumnType, type SnowflakeColumnType } from './information-schema.js';
 import { STATEMENT_TYPE, statusResult, type StatementResult } from './results.js';
 import { implicitCommit, inStatementTransaction } from './session.js';
 import { createStage } from './stages.js';
-import { identifierValue, isPunct, isWord, quoteIdent, type Token } from './sql-text.js';
+import { duckLiteral, identifierValue, isPunct, isWord, quoteIdent, type Token } from './sql-text.js';
 import type { StatementContext } from './state.js';
 
 /** Snowflake type (name and arguments) → DuckDB type, for the types of contract item 6. */
@@ -67,10 +68,19 @@ function duckdbType(name: string, args: number[], column: string): { type: strin
   }
 }
 
-function parseColumns(tokens: Token[], start: number): { sql: string[]; checks: string[]; next: number } {
+type ParsedColumns = {
+  sql: string[];
+  checks: string[];
+  /** Column name → its type as Snowflake's INFORMATION_SCHEMA.COLUMNS spells it. */
+  catalogTypes: Map<string, SnowflakeColumnType>;
+  next: number;
+};
+
+function parseColumns(tokens: Token[], start: number): ParsedColumns {
   if (!isPunct(tokens[start], '(')) throw unsupported('CREATE TABLE without a column list');
   const sql: string[] = [];
   const checks: string[] = [];
+  const catalogTypes = new Map<string, SnowflakeColumnType>();
   let i = start + 1;
   for (;;) {
     const name = identifierValue(tokens[i]!);
@@ -91,6 +101,7 @@ function parseColumns(tokens: Token[], start: number): { sql: string[]; checks: 
       i++;
     }
     const mapped = duckdbType(typeToken.value.toUpperCase(), args, name);
+    catalogTypes.set(name, snowflakeColumnType(typeToken.value.toUpperCase(), args));
     let constraint = '';
     if (isWord(tokens[i], 'NOT') && isWord(tokens[i + 1], 'NULL')) {
       constraint = ' NOT NULL';
@@ -102,7 +113,7 @@ function parseColumns(tokens: Token[], start: number): { sql: string[]; checks: 
       i++;
       continue;
     }
-    if (isPunct(tokens[i], ')')) return { sql, checks, next: i + 1 };
+    if (isPunct(tokens[i], ')')) return { sql, checks, catalogTypes, next: i + 1 };
     throw unsupported(`column option '${tokens[i]?.text ?? 'end of statement'}' in CREATE TABLE`);
   }
 }
@@ -114,7 +125,7 @@ async function createTable(ctx: StatementContext, tokens: Token[]): Promise<Stat
   if (ifNotExists) i += 3;
   const { parts, next } = readQualifiedName(tokens, i);
   const name = tableName(parts, ctx.session);
-  const { sql, checks, next: end } = parseColumns(tokens, next);
+  const { sql, checks, catalogTypes, next: end } = parseColumns(tokens, next);
   if (end !== tokens.length)
     throw unsupported(`'${tokens[end]!.text}' after the column list of CREATE TABLE`);
   const { engine } = ctx.state;
@@ -125,6 +136,11 @@ async function createTable(ctx: StatementContext, tokens: Token[]): Promise<Stat
     throw objectExists(displayName(name));
   }
   await ctx.session.conn.run(`CREATE TABLE ${qualifiedSql(name)} (${[...sql, ...checks].join(', ')})`);
+  // The Snowflake type goes into the column comment: INFORMATION_SCHEMA.COLUMNS answers from it.
+  for (const [column, type] of catalogTypes)
+    await ctx.session.conn.run(
+      `COMMENT ON COLUMN ${qualifiedSql(name)}.${quoteIdent(column)} IS ${duckLiteral(JSON.stringify(type))}`,
+    );
   engine.tables.created(name);
   return statusResult(`Table ${name.table} successfully created.`);
 }

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { SNOWFLAKE_MACROS } from './functions.js';
 import { duckLiteral, quoteIdent } from './sql-text.js';
 
 export type TableName = { db: string; schema: string; table: string };
@@ -131,6 +132,7 @@ export class Engine {
     await conn.run(`USE ${quoteIdent(db)}.${quoteIdent(schema)}`);
     // Snowflake functions the contract's checks call that DuckDB lacks.
     await conn.run(`CREATE OR REPLACE TEMP MACRO current_version() AS '9.0.0'`);
+    for (const macro of SNOWFLAKE_MACROS) await conn.run(macro);
     return conn;
   }
 

@@ -5,70 +5,11 @@ import { get, list, put, remove } from './file-commands.js';
 import { parseOptions, scalar } from './options.js';
 import { rowsFromDuckdb, STATEMENT_TYPE, statusResult, type StatementResult } from './results.js';
 import { begin, commit, rollback } from './session.js';
-import {
-  duckLiteral,
-  identifierValue,
-  isPunct,
-  isWord,
-  singleStatement,
-  substituteBinds,
-  tokenize,
-  type Binding,
-  type Token,
-} from './sql-text.js';
+import { selectToDuckdb } from './select.js';
+import { isWord, singleStatement, substituteBinds, tokenize, type Binding, type Token } from './sql-text.js';
 import type { StatementContext } from './state.js';
 
 const OK = 'Statement executed successfully.';
-
-function isInformationSchema(token: Token | undefined): boolean {
-  return (
-    (token?.kind === 'word' || token?.kind === 'qident') && identifierValue(token) === 'INFORMATION_SCHEMA'
-  );
-}
-
-function isIdent(token: Token | undefined): boolean {
-  return token?.kind === 'word' || token?.kind === 'qident';
-}
-
-/** Snowflake's INFORMATION_SCHEMA.TABLES of one database, from DuckDB's catalog. */
-function informationSchemaTables(db: string): string {
-  return (
-    `(SELECT table_catalog AS "TABLE_CATALOG", table_schema AS "TABLE_SCHEMA", table_name AS "TABLE_NAME", ` +
-    `table_type AS "TABLE_TYPE" FROM information_schema.tables WHERE table_catalog = ${duckLiteral(db)}) AS "TABLES"`
-  );
-}
-
-/**
- * Plain SELECTs go to DuckDB: unquoted words are upper-cased (as Snowflake resolves them; DuckDB
- * then matches case-insensitively and names result columns like Snowflake), string literals are
- * re-quoted for DuckDB, and INFORMATION_SCHEMA.TABLES is mapped onto DuckDB's catalog.
- */
-export function selectToDuckdb(sql: string, tokens: Token[], currentDatabase: string): string {
-  let out = '';
-  let last = 0;
-  for (let k = 0; k < tokens.length; k++) {
-    const t = tokens[k]!;
-    out += sql.slice(last, t.start);
-    last = t.end;
-    const dbPrefixed = isIdent(t) && isPunct(tokens[k + 1], '.') && isInformationSchema(tokens[k + 2]);
-    const infoAt = dbPrefixed ? k + 2 : isInformationSchema(t) ? k : -1;
-    if (infoAt >= 0 && isPunct(tokens[infoAt + 1], '.')) {
-      const view = tokens[infoAt + 2];
-      if (!isIdent(view) || identifierValue(view!) !== 'TABLES')
-        throw unsupported(`INFORMATION_SCHEMA.${view?.text ?? ''}`);
-      out += informationSchemaTables(dbPrefixed ? identifierValue(t) : currentDatabase);
-      last = view!.end;
-      k = infoAt + 2;
-      continue;
-    }
-    if (t.kind === 'word') out += t.text.toUpperCase();
-    else if (t.kind === 'string') out += duckLiteral(t.value);
-    else if (t.kind === 'stage' || t.kind === 'fileuri')
-      throw unsupported(`a stage reference in SELECT (${t.text})`);
-    else out += t.text;
-  }
-  return out + sql.slice(last);
-}
 
 async function select(ctx: StatementContext, tokens: Token[], sql: string): Promise<StatementResult> {
   const duckSql = selectToDuckdb(sql, tokens, ctx.session.database);

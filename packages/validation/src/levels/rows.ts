@@ -3,7 +3,7 @@ import { rowTextOf } from '../canonical/encode.js';
 import type { Dialect } from '../canonical/dialect.js';
 import { asText, lowerKeys } from '../columns.js';
 import type { RowDifference, ValidationEndpoint } from '../types.js';
-import { bucketCount, bucketRowsSql, bucketSummarySql, type RowShape } from './rows-sql.js';
+import { bucketCount, bucketRowsSql, bucketSummarySql, integerBucketing, type RowShape } from './rows-sql.js';
 
 export type RowSide = { endpoint: ValidationEndpoint; dialect: Dialect; shape: RowShape };
 
@@ -118,11 +118,15 @@ function diffBuckets(source: KeyedRows, target: KeyedRows, columnNames: string[]
 }
 
 export async function compareRows(
-  source: RowSide,
-  target: RowSide,
+  sourceSide: RowSide,
+  targetSide: RowSide,
   counts: { source: number; target: number },
   options: { maxDifferences: number; signal: AbortSignal; onRows?: (rows: number) => void },
 ): Promise<RowsOutcome> {
+  // Both sides must bucket the same way, so the choice is made here, for the pair.
+  const integerBucket = integerBucketing(sourceSide.shape.key, targetSide.shape.key);
+  const source = { ...sourceSide, shape: { ...sourceSide.shape, integerBucket } };
+  const target = { ...targetSide, shape: { ...targetSide.shape, integerBucket } };
   const buckets = bucketCount(Math.max(counts.source, counts.target));
   const sql = { source: [] as string[], target: [] as string[] };
   const [a, b] = await Promise.all([
