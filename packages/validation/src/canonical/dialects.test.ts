@@ -1,27 +1,10 @@
-import type { LogicalType } from '@dxa/contracts';
+import { LOGICAL_TYPES, type LogicalType } from '@dxa/contracts';
 import { describe, expect, it } from 'vitest';
 import { bucketRowsSql, bucketSummarySql, reselectSql } from '../levels/rows-sql.js';
 import { canonicalValue, rowText } from './encode.js';
 import { dialectFor } from './index.js';
 
-const ALL_TYPES: LogicalType[] = [
-  'boolean',
-  'int16',
-  'int32',
-  'int64',
-  'float32',
-  'float64',
-  'decimal',
-  'text',
-  'binary',
-  'date',
-  'time',
-  'timestamp',
-  'timestamptz',
-  'interval',
-  'uuid',
-  'json',
-];
+const ALL_TYPES: readonly LogicalType[] = LOGICAL_TYPES;
 
 function shape(name: 'snowflake' | 'sqlserver') {
   const d = dialectFor(name);
