@@ -51,6 +51,8 @@ export type ValidationOptions = {
   signal: AbortSignal;
   /** Called with rows hashed so far on each side, for live progress. */
   onProgress?: (progress: { phase: 'schema' | 'metrics' | 'rows'; rows?: number }) => void;
+  /** Row counts the caller already has for a side (the same relation): not counted again. */
+  knownCounts?: { source?: number; target?: number };
 };
 
 export type ValidationSide = { endpoint: ValidationEndpoint; relation: Relation };

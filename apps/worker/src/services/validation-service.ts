@@ -34,7 +34,12 @@ function deepRun(source: SourceConnector, target: DestinationConnector): DeepRun
   return { source: source.validationEndpoint(), target: target.validationEndpoint() };
 }
 
-async function runDeep(ctx: ServiceContext, plan: ValidationPlan, run: DeepRun): Promise<ValidationResult> {
+async function runDeep(
+  ctx: ServiceContext,
+  plan: ValidationPlan,
+  run: DeepRun,
+  counted: { source?: number; target: number },
+): Promise<ValidationResult> {
   const { signal } = ctx;
   const sourceSide = { endpoint: run.source, relation: sourceRelation(plan.source) };
   const targetSide = { endpoint: run.target, relation: { table: plan.target.table } };
@@ -45,6 +50,9 @@ async function runDeep(ctx: ServiceContext, plan: ValidationPlan, run: DeepRun):
     // Counts are the worker's own check (a migrate compares with the extract, not the source).
     levels: plan.validation.levels.filter((level) => level !== 'count'),
     ...(key === undefined ? {} : { key }),
+    // Rows sizes its buckets from the counts; the worker just took them (a migrate's source count is
+    // the extract's, so the live source is still counted there).
+    knownCounts: counted,
     signal,
     onProgress: (progress) => {
       if (progress.rows !== undefined) ctx.progress.set({ rows: progress.rows });
@@ -76,7 +84,11 @@ export async function runValidationStep(
     if (typeof run === 'string') validation = buildValidation(levels, sourceRows, targetRows, run);
     else {
       try {
-        validation = withCount(await runDeep(ctx, plan, run), counted);
+        const known = {
+          ...(plan.extractedRows === undefined ? { source: sourceRows } : {}),
+          target: targetRows,
+        };
+        validation = withCount(await runDeep(ctx, plan, run, known), counted);
       } finally {
         await Promise.allSettled([run.source.close(), run.target.close()]);
       }

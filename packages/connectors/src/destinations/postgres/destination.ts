@@ -5,7 +5,7 @@ import { CancelledError } from '@dxa/errors';
 import type { Logger } from '@dxa/logger';
 import type { DestinationConnector, LoadRequest, RunContext } from '../../core/types.js';
 import { poolConfig } from '../../sources/postgres/config.js';
-import { cancelBackend } from '../../sources/postgres/session.js';
+import { withPooledClient } from '../../sources/postgres/session.js';
 import { createPgValidationEndpoint, pgEndpointLabel } from '../../sources/postgres/validation-endpoint.js';
 import { wrapLoadError } from './errors.js';
 import { loadingPart, partName, runLoad, tableExistsIn, type LoadPlan } from './load.js';
@@ -54,32 +54,13 @@ export function createPostgresDestination(conn: PostgresConnection, logger: Logg
     ctx: RunContext,
     fn: (client: PoolClient) => Promise<T>,
   ): Promise<T> {
-    let client: PoolClient | undefined;
-    const cancelling: Promise<unknown>[] = [];
-    const onAbort = () => {
-      const pid = (client as unknown as { processID?: unknown } | undefined)?.processID;
-      if (typeof pid === 'number') cancelling.push(cancelBackend(config, pid));
-    };
     if (ctx.signal.aborted) throw abortError(ctx.signal);
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
-    let failed = false;
-    // A checked-out client has no pool listener: a dropped connection (a COPY still writing: EPIPE)
-    // would be an uncaught 'error' and end the process. The failing query reports it instead.
-    const onClientError = (err: Error) => log.debug('PostgreSQL connection failed', { error: err.message });
     try {
-      client = await pool.connect();
-      client.on('error', onClientError);
-      ctx.signal.throwIfAborted();
-      return await fn(client);
+      return await withPooledClient(pool, config, ctx.signal, fn, (err) =>
+        log.debug('PostgreSQL connection failed', { error: err.message }),
+      );
     } catch (thrown) {
-      failed = true;
       throw wrap(thrown, typeof what === 'string' ? what : what(), ctx.signal);
-    } finally {
-      ctx.signal.removeEventListener('abort', onAbort);
-      await Promise.all(cancelling);
-      // A destroyed connection ends its backend, so nothing of a failed load lingers on the server.
-      client?.release(failed ? true : undefined);
-      client?.off('error', onClientError);
     }
   }
 

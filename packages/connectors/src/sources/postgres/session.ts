@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { PoolConfig } from 'pg';
+import type { Pool, PoolClient, PoolConfig } from 'pg';
 
 /**
  * Starts a read-only snapshot and fixes every setting that changes how values are written, so the
@@ -41,5 +41,43 @@ export async function cancelBackend(config: PoolConfig, pid: number): Promise<Er
     return thrown instanceof Error ? thrown : new Error(String(thrown));
   } finally {
     await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Runs `fn` on a client checked out of `pool`. Aborting `signal` cancels the running statement
+ * server-side (and waits for that before returning). A checked-out client has no pool listener, so
+ * a dropped connection (a COPY still writing: EPIPE) would be an uncaught 'error' that ends the
+ * process: `onConnectionError` takes it and the failing query reports it. After a failure the
+ * connection is destroyed, not reused, so no open transaction or half-done load lingers.
+ */
+export async function withPooledClient<T>(
+  pool: Pool,
+  config: PoolConfig,
+  signal: AbortSignal,
+  fn: (client: PoolClient) => Promise<T>,
+  onConnectionError: (err: Error) => void = () => undefined,
+): Promise<T> {
+  let client: PoolClient | undefined;
+  const cancelling: Promise<unknown>[] = [];
+  const onAbort = () => {
+    const pid = (client as unknown as { processID?: unknown } | undefined)?.processID;
+    if (typeof pid === 'number') cancelling.push(cancelBackend(config, pid));
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  let failed = false;
+  try {
+    client = await pool.connect();
+    client.on('error', onConnectionError);
+    signal.throwIfAborted();
+    return await fn(client);
+  } catch (thrown) {
+    failed = true;
+    throw thrown;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    await Promise.all(cancelling);
+    client?.release(failed ? true : undefined);
+    client?.off('error', onConnectionError);
   }
 }

@@ -4,7 +4,7 @@ import type { Column } from '@dxa/contracts';
 import type { Relation, ValidationColumn, ValidationEndpoint } from '@dxa/validation';
 import { describeQuery, describeTable, resolveTable } from './catalog.js';
 import { wrapPgError } from './errors.js';
-import { BEGIN_EXTRACT, cancelBackend } from './session.js';
+import { BEGIN_EXTRACT, withPooledClient } from './session.js';
 
 export type PgEndpointOptions = {
   /** The connector's pool: the endpoint borrows clients from it and never ends it. */
@@ -55,33 +55,16 @@ export function createPgValidationEndpoint(options: PgEndpointOptions): Validati
     signal: AbortSignal,
     fn: (c: PoolClient) => Promise<T>,
   ): Promise<T> {
-    let client: PoolClient | undefined;
-    const cancelling: Promise<unknown>[] = [];
-    const onAbort = () => {
-      const pid = (client as unknown as { processID?: unknown } | undefined)?.processID;
-      if (typeof pid === 'number') cancelling.push(cancelBackend(config, pid));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    let failed = false;
-    const onClientError = () => undefined; // the failing query reports a dropped connection
     try {
       signal.throwIfAborted();
-      client = await pool.connect();
-      client.on('error', onClientError);
-      signal.throwIfAborted();
-      await client.query(BEGIN_EXTRACT);
-      const result = await fn(client);
-      await client.query('COMMIT');
-      return result;
+      return await withPooledClient(pool, config, signal, async (client) => {
+        await client.query(BEGIN_EXTRACT);
+        const result = await fn(client);
+        await client.query('COMMIT');
+        return result;
+      });
     } catch (thrown) {
-      failed = true;
       throw wrapPgError(thrown, { step: 'validate', what, password: options.password, signal });
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-      await Promise.all(cancelling);
-      client?.off('error', onClientError);
-      // A failed statement may leave the transaction open: the client is discarded, not reused.
-      client?.release(failed ? true : undefined);
     }
   }
 
