@@ -9,21 +9,25 @@ export type Figure = {
   bytes: number;
   files: number;
   reference: boolean;
+  /** Peak resident memory of each worker process of the run, MiB (VmHWM). */
+  peakRssMiB?: number[];
 };
 
 const DOC = resolve(REPO_ROOT, 'docs/benchmarks.md');
 
 function table(figures: Figure[]): string {
   const ref = figures.find((f) => f.reference);
+  const withRss = figures.some((f) => f.peakRssMiB !== undefined);
   const lines = [
-    '| run | rows/s | seconds | output | files | vs reference |',
-    '|---|---:|---:|---:|---:|---:|',
+    `| run | rows/s | seconds | output | files | vs reference |${withRss ? ' peak RSS per worker |' : ''}`,
+    `|---|---:|---:|---:|---:|---:|${withRss ? '---:|' : ''}`,
   ];
   for (const f of figures) {
     const rate = f.rows / f.seconds;
     const ratio = ref ? (rate / (ref.rows / ref.seconds)).toFixed(2) : '-';
+    const rss = withRss ? ` ${f.peakRssMiB?.map((m) => `${m.toFixed(0)} MiB`).join(', ') ?? '-'} |` : '';
     lines.push(
-      `| ${f.name.replaceAll('|', '\\|')} | ${Math.round(rate).toLocaleString('en-US')} | ${f.seconds.toFixed(2)} | ${(f.bytes / 2 ** 20).toFixed(1)} MiB | ${f.files} | ${f.reference ? '1.00 (reference)' : `${ratio}×`} |`,
+      `| ${f.name.replaceAll('|', '\\|')} | ${Math.round(rate).toLocaleString('en-US')} | ${f.seconds.toFixed(2)} | ${(f.bytes / 2 ** 20).toFixed(1)} MiB | ${f.files} | ${f.reference ? '1.00 (reference)' : `${ratio}×`} |${rss}`,
     );
   }
   return lines.join('\n');

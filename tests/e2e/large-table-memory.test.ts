@@ -53,8 +53,13 @@ describe('a worker with a 512 MB heap migrates a table bigger than its heap', ()
       'SELECT count(*)::VARCHAR AS n, sum(abalance + aid)::VARCHAR AS s FROM accounts',
     );
     expect(rows?.[0]).toEqual(expected);
-    // Peak resident memory of the worker, for the record (bench/ tracks it; not a pass/fail figure here).
-    const peak = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${workerPid}/status`, 'utf8'))?.[1];
-    console.info(`worker peak RSS for ${expected.n} rows: ${Math.round(Number(peak) / 1024)} MiB`);
+    // The whole process stays under 512 MiB resident, DuckDB's native memory included (the heap
+    // flag above bounds only the JavaScript heap); about 330 MiB measured, 550-620 before the
+    // connector SDKs were loaded lazily and DuckDB's threads and limits were cut.
+    const peakKb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${workerPid}/status`, 'utf8'))?.[1];
+    const peakMib = Math.round(Number(peakKb) / 1024);
+    console.info(`worker peak RSS for ${expected.n} rows: ${peakMib} MiB`);
+    expect(peakMib).toBeGreaterThan(0);
+    expect(peakMib).toBeLessThanOrEqual(512);
   });
 });

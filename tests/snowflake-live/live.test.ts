@@ -8,7 +8,7 @@ import {
   createSnowflakeStage,
   type DestinationConnector,
   type LoadRequest,
-} from '@dxa/connectors';
+} from '@dxa/connectors/src/factories.js';
 import { ctx, logger } from '@dxa/connectors/src/destinations/snowflake/test-support.js';
 import { resolveConnection, type SnowflakeTargetConfig } from '@dxa/connectors/src/snowflake/options.js';
 import { openSession, type SnowflakeSession } from '@dxa/connectors/src/snowflake/session.js';

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSnowflakeDestination, type DestinationConnector } from '@dxa/connectors';
+import { createSnowflakeDestination, type DestinationConnector } from '@dxa/connectors/src/factories.js';
 import { ctx, logger } from '@dxa/connectors/src/destinations/snowflake/test-support.js';
 import type { SnowflakeTargetConfig } from '@dxa/connectors/src/snowflake/options.js';
 import { TerminalError } from '@dxa/errors';

@@ -4,7 +4,7 @@ import {
   createSnowflakeDestination,
   type LoadFile,
   type StageConnector,
-} from '@dxa/connectors';
+} from '@dxa/connectors/src/factories.js';
 import { ctx, logger } from '@dxa/connectors/src/destinations/snowflake/test-support.js';
 import { TerminalError } from '@dxa/errors';
 import { pgTableChecksum, startS3rver, type S3rverFixture } from '@dxa/testing';

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSnowflakeDestination, type DestinationConnector, type LoadRequest } from '@dxa/connectors';
+import {
+  createSnowflakeDestination,
+  type DestinationConnector,
+  type LoadRequest,
+} from '@dxa/connectors/src/factories.js';
 import { ctx, logger } from '@dxa/connectors/src/destinations/snowflake/test-support.js';
 import { CancelledError, TransientError } from '@dxa/errors';
 import type { RecordedQuery, SnowflakeFake } from '../fakes/snowflake/index.js';

@@ -1,7 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSnowflakeDestination, createSnowflakeStage, type LoadFile } from '@dxa/connectors';
+import {
+  createSnowflakeDestination,
+  createSnowflakeStage,
+  type LoadFile,
+} from '@dxa/connectors/src/factories.js';
 import { ctx, logger } from '@dxa/connectors/src/destinations/snowflake/test-support.js';
 import { pgTableChecksum } from '@dxa/testing';
 import type { SnowflakeFake } from '../fakes/snowflake/index.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSnowflakeDestination, type DestinationConnector } from '@dxa/connectors';
+import { createSnowflakeDestination, type DestinationConnector } from '@dxa/connectors/src/factories.js';
 import { logger } from '@dxa/connectors/src/destinations/snowflake/test-support.js';
 import { snowflakeValidationColumn } from '@dxa/connectors/src/destinations/snowflake/validation-endpoint.js';
 import type { SnowflakeFake } from '../fakes/snowflake/index.js';

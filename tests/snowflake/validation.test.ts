@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresSource, createSnowflakeDestination, type DestinationConnector } from '@dxa/connectors';
+import {
+  createPostgresSource,
+  createSnowflakeDestination,
+  type DestinationConnector,
+} from '@dxa/connectors/src/factories.js';
 import {
   ctx,
   logger,

@@ -38,6 +38,30 @@ function elapsedSeconds(view: JobView): number | undefined {
   return (end - Date.parse(view.started_at)) / 1000;
 }
 
+/** "partitions: 3 of 8 done, 2 running (w-1, w-2), 1 re-read after a lost worker" and the plan. */
+function partitionLines(view: JobView): string[] {
+  const parts = view.partitions;
+  const plan = view.result?.extract?.partitions;
+  const lines: string[] = [];
+  if (parts && parts.length > 0) {
+    const done = parts.filter((p) => p.state === 'completed').length;
+    const running = parts.filter((p) => p.state === 'active');
+    const workers = [...new Set(running.map((p) => p.worker).filter((w) => w !== undefined))];
+    const reread = parts.filter((p) => p.attempts > 1).length;
+    lines.push(
+      `  partitions: ${done} of ${parts.length} done, ${running.length} running` +
+        (workers.length > 0 ? ` (${workers.join(', ')})` : '') +
+        (reread > 0 ? `, ${reread} re-read after a failure or lost worker` : ''),
+    );
+  }
+  if (plan) {
+    const note =
+      plan.consistency === 'snapshot' ? 'one snapshot' : `no shared snapshot: ${plan.consistency_note ?? ''}`;
+    lines.push(`  partitioning: ${plan.reason} (${note})`);
+  }
+  return lines;
+}
+
 /** The human-readable summary `dxa status` prints. */
 export function jobSummary(view: JobView): string {
   const lines = [`job ${view.id} (${view.type}${view.name ? `, ${view.name}` : ''}): ${view.state}`];
@@ -48,6 +72,7 @@ export function jobSummary(view: JobView): string {
   const elapsed = elapsedSeconds(view);
   if (elapsed !== undefined) lines.push(`  elapsed ${formatDuration(elapsed)}`);
   if (view.progress && view.state === 'active') lines.push(`  ${progressLine(view.progress)}`);
+  lines.push(...partitionLines(view));
   const r = view.result;
   if (r?.extract) {
     lines.push(

@@ -12,6 +12,8 @@ export const WorkerEnv = z.object({
   /** How many times a job may stall before BullMQ fails it instead of requeueing it. */
   DXA_MAX_STALLED_COUNT: z.coerce.number().int().min(0).default(3),
   /** How often the worker writes its registry entry (GET /v1/workers); well below the entry's TTL. */
+  /** Partitions of a partitioned extract one worker runs at a time per label (default: min(jobs, cores)). */
+  DXA_PARTITION_CONCURRENCY: z.coerce.number().int().positive().optional(),
   DXA_HEARTBEAT_MS: positiveInt(5_000).refine((ms) => ms * 2 <= WORKER_TTL_SECONDS * 1000, {
     message: `must be at most half the worker registry TTL (${WORKER_TTL_SECONDS} s), or live workers would vanish between beats`,
   }),
@@ -24,6 +26,7 @@ export type WorkerTuning = {
   stalledIntervalMs: number;
   maxStalledCount: number;
   heartbeatMs: number;
+  partitionConcurrency?: number | undefined;
 };
 
 export function tuningFrom(source: Record<string, string | undefined>): WorkerTuning {
@@ -33,6 +36,7 @@ export function tuningFrom(source: Record<string, string | undefined>): WorkerTu
     stalledIntervalMs: parsed.DXA_STALLED_INTERVAL_MS,
     maxStalledCount: parsed.DXA_MAX_STALLED_COUNT,
     heartbeatMs: parsed.DXA_HEARTBEAT_MS,
+    partitionConcurrency: parsed.DXA_PARTITION_CONCURRENCY,
   };
 }
 

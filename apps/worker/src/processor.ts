@@ -1,4 +1,4 @@
-import { UnrecoverableError, WaitingError, type Job, type Worker } from 'bullmq';
+import { UnrecoverableError, WaitingError, type Job, type Queue, type Worker } from 'bullmq';
 import type { DxaConfig } from '@dxa/config';
 import {
   jobCatalog,
@@ -17,6 +17,7 @@ import { runHandler, type ServiceContext } from './handlers/index.js';
 import type { StepDetail } from './handlers/types.js';
 import type { WorkerMetrics } from './metrics.js';
 import { planFailure, type FailurePlan } from './outcome.js';
+import { createPartitionDispatch } from './partitions/partition-dispatch.js';
 import { ProgressReporter } from './progress.js';
 import { openJobConnectors } from './services/job-connectors.js';
 
@@ -31,6 +32,10 @@ export type ProcessorDeps = {
   mask: (text: string) => string;
   /** The BullMQ worker running this processor (set right after it is built, before it runs). */
   bullWorker: () => Worker<QueueJobData> | undefined;
+  /** The label's partition queue, where a partitioned extract puts its slices. */
+  partitionQueue: Queue;
+  /** Stops a job wherever it runs (the cancel bus); partitions are stopped through it. */
+  publishCancel: (jobId: string) => Promise<void>;
 };
 
 export type ProcessorResult = { state: 'completed' };
@@ -144,6 +149,13 @@ function openScope(a: Attempt, signal: AbortSignal, stop: (reason: StopReason) =
     },
     getJob: (id) => deps.store.get(id),
     onRowsExtracted: (rows) => deps.metrics.rowsExtracted.inc(rows),
+    partitions: createPartitionDispatch({
+      parent: a.job,
+      queue: deps.partitionQueue,
+      store: deps.store,
+      publishCancel: deps.publishCancel,
+      logger: log,
+    }),
   };
   return { ctx, reporter, currentStep: () => step };
 }

@@ -1,4 +1,5 @@
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
+import type { Queue, Worker } from 'bullmq';
 import { connectionNames, type DxaConfig } from '@dxa/config';
 import { AffinityLabel, PRODUCT_VERSION, type WorkerInfo } from '@dxa/contracts';
 import { coerceError } from '@dxa/errors';
@@ -13,13 +14,14 @@ import {
   type Redis,
 } from '@dxa/queue';
 import { ActiveJobs, STOP_REASONS } from './active-jobs.js';
-import { createBullWorker, type QueueWorker } from './bull-worker.js';
+import { createBullWorker } from './bull-worker.js';
 import { env, type WorkerTuning } from './env.js';
 import { startHealthServer, type HealthServer } from './health-server.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import { createMasker } from './mask.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
 import { drainWorkers, settlesWithin } from './shutdown.js';
+import { createPartitionWorker, openPartitionQueue } from './partitions/partition-worker.js';
 import { newWorkerId } from './worker-id.js';
 
 export type StartWorkerOptions = {
@@ -29,6 +31,11 @@ export type StartWorkerOptions = {
   affinities?: string[];
   /** Jobs at a time per label; default `application.workers`. */
   concurrency?: number;
+  /**
+   * Partitions (slices of a partitioned extract) at a time per label; default
+   * DXA_PARTITION_CONCURRENCY, else the smaller of `concurrency` and the number of cores.
+   */
+  partitionConcurrency?: number;
   /** Port of /healthz, /readyz and /metrics on `server.host`; 0 or undefined: no health server. */
   healthPort?: number;
   /** Overrides the DXA_* environment tuning (tests use short intervals). */
@@ -48,6 +55,7 @@ type Settings = {
   id: string;
   affinities: string[];
   concurrency: number;
+  partitionConcurrency: number;
   tuning: WorkerTuning;
   config: DxaConfig;
   logger: Logger;
@@ -60,7 +68,9 @@ type Runtime = {
   active: ActiveJobs;
   metrics: WorkerMetrics;
   draining: boolean;
-  workers: QueueWorker[];
+  /** The label queues' workers and the partition queues' workers. */
+  workers: Worker[];
+  partitionQueues: Queue[];
   unsubscribe?: () => Promise<void>;
   heartbeat?: Heartbeat;
   health?: HealthServer;
@@ -75,11 +85,18 @@ function settingsOf(options: StartWorkerOptions): Settings {
       throw new Error(`affinity label "${label}" ${parsed.error.issues[0]?.message ?? 'is invalid'}`);
   }
   const id = newWorkerId();
+  const concurrency = options.concurrency ?? options.config.application.workers;
+  const tuning = { ...env, ...options.tuning };
   return {
     id,
     affinities,
-    concurrency: options.concurrency ?? options.config.application.workers,
-    tuning: { ...env, ...options.tuning },
+    concurrency,
+    // Each slice keeps a core busy (source read, encoding, compression): more than the cores only queues.
+    partitionConcurrency:
+      options.partitionConcurrency ??
+      tuning.partitionConcurrency ??
+      Math.min(concurrency, availableParallelism()),
+    tuning,
     config: options.config,
     logger: options.logger.child({ worker: id }),
   };
@@ -127,7 +144,7 @@ async function pingRedis(redis: Redis): Promise<void> {
 }
 
 async function acquire(rt: Runtime, healthPort: number | undefined): Promise<void> {
-  const { config, logger, id, concurrency, tuning } = rt.settings;
+  const { config, logger, id, concurrency, partitionConcurrency, tuning } = rt.settings;
   const prefix = config.redis.prefix;
   const store = createJobStore(rt.redis, prefix);
   const bus = createCancelBus(rt.redis, () => createRedis(config.redis.url, 'subscriber'), prefix);
@@ -144,7 +161,15 @@ async function acquire(rt: Runtime, healthPort: number | undefined): Promise<voi
     mask: createMasker(config),
   };
   const bullOptions = { connection: rt.redis, prefix, concurrency, tuning };
-  rt.workers = rt.settings.affinities.map((label) => createBullWorker(label, deps, bullOptions));
+  const publishCancel = (jobId: string) => bus.publish(jobId);
+  for (const label of rt.settings.affinities) {
+    const partitionQueue = openPartitionQueue(label, rt.redis, prefix);
+    rt.partitionQueues.push(partitionQueue);
+    rt.workers.push(createBullWorker(label, { ...deps, partitionQueue, publishCancel }, bullOptions));
+    rt.workers.push(
+      createPartitionWorker(label, deps, { ...bullOptions, concurrency: partitionConcurrency }),
+    );
+  }
   const startedAt = new Date().toISOString();
   rt.heartbeat = startHeartbeat(
     createWorkerRegistry(rt.redis, prefix),
@@ -171,6 +196,7 @@ async function release(rt: Runtime): Promise<void> {
       logger.warn('unregistering the worker failed', { error: coerceError(err).message }),
     );
   await rt.health?.close();
+  await Promise.allSettled(rt.partitionQueues.map((q) => q.close()));
   await rt.redis.quit().catch(() => rt.redis.disconnect());
 }
 
@@ -193,6 +219,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     metrics: createWorkerMetrics(),
     draining: false,
     workers: [],
+    partitionQueues: [],
   };
   try {
     await acquire(rt, options.healthPort);
@@ -201,10 +228,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     await release(rt);
     throw err;
   }
-  const { affinities, concurrency, logger, id } = settings;
+  const { affinities, concurrency, partitionConcurrency, logger, id } = settings;
   logger.info('worker started', {
     affinities,
     concurrency,
+    partition_concurrency: partitionConcurrency,
     redis: describeRedisUrl(options.config.redis.url),
     health_port: rt.health?.port,
   });

@@ -126,7 +126,7 @@ export const DuckdbTarget = z.strictObject({
   memory_limit: z
     .string()
     .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, { message: 'must be a size like "256MB"' })
-    .default('256MB'),
+    .default('128MB'),
 });
 export type DuckdbTarget = z.infer<typeof DuckdbTarget>;
 

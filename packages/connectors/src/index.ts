@@ -1,10 +1,9 @@
 export * from './core/types.js';
 export * from './registry.js';
-export { createLocalStage } from './stages/local/index.js';
-export { createS3Stage, type S3StageConfig } from './stages/s3/index.js';
-export { createAzureBlobStage, type AzureBlobStageConfig } from './stages/azure-blob/index.js';
-export { createDuckdbDestination, type DuckdbDestinationOptions } from './destinations/duckdb/index.js';
-export { createPostgresSource, logicalTypeOf } from './sources/postgres/index.js';
-export { createPostgresDestination } from './destinations/postgres/index.js';
-export { createSnowflakeDestination } from './destinations/snowflake/index.js';
-export { createSnowflakeStage, type SnowflakeStageConfig } from './stages/snowflake/index.js';
+// Types only: importing this entry must not load any connector SDK (see registry.ts). Code that
+// builds one connector directly imports '@dxa/connectors/src/factories.js'.
+export type { S3StageConfig } from './stages/s3/index.js';
+export type { AzureBlobStageConfig } from './stages/azure-blob/index.js';
+export type { DuckdbDestinationOptions } from './destinations/duckdb/index.js';
+export type { SnowflakeStageConfig } from './stages/snowflake/index.js';
+export { logicalTypeOf } from './sources/postgres/types.js';

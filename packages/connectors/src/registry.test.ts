@@ -4,7 +4,13 @@ import path from 'node:path';
 import { ConfigSchema, type DxaConfig } from '@dxa/config';
 import { createLogger } from '@dxa/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capabilities, createDestination, createSource, createStage } from './registry.js';
+import {
+  capabilities,
+  createDestination,
+  createSource,
+  createStage,
+  loadConnectorModules,
+} from './registry.js';
 
 const logger = createLogger('registry-test');
 const ctx = { signal: new AbortController().signal };
@@ -34,6 +40,7 @@ beforeAll(async () => {
       },
     },
   });
+  await loadConnectorModules(config);
 });
 
 afterAll(async () => {

@@ -6,3 +6,4 @@ export * from './job-view.js';
 export * from './queue-names.js';
 export const PRODUCT_VERSION = '0.1.0';
 export * from './column-types.js';
+export * from './partitions.js';

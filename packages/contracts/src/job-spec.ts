@@ -85,6 +85,8 @@ export type ValidationSpec = z.infer<typeof ValidationSpec>;
 
 export const JobOptions = z.strictObject({
   partitions: z.union([z.literal('auto'), z.number().int().min(1).max(1024)]).optional(),
+  /** Size of heap each partition aims at when `partitions` is "auto". */
+  partition_size_mb: z.number().positive().max(65536).optional(),
   file_size_mb: z.number().positive().max(4096).default(128),
 });
 export type JobOptions = z.infer<typeof JobOptions>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JobSpec } from './job-spec.js';
+import { ExtractPartitions, PartitionEntry } from './partitions.js';
 
 export const JobState = z.enum(['queued', 'active', 'completed', 'failed', 'cancelled']);
 export type JobState = z.infer<typeof JobState>;
@@ -34,6 +35,8 @@ export const ExtractResult = z.object({
   stage: z.object({ connection: z.string(), path: z.string() }),
   manifest: z.string(),
   columns: z.array(z.object({ name: z.string(), type: z.string(), nullable: z.boolean() })),
+  /** Present when the extract ran as partitions (`options.partitions`). */
+  partitions: ExtractPartitions.optional(),
 });
 export type ExtractResult = z.infer<typeof ExtractResult>;
 
@@ -135,6 +138,8 @@ export const JobView = z.object({
   result: JobResult.optional(),
   /** The steps finished so far, across attempts (a retry re-uses what they finished). */
   steps: JobSteps.optional(),
+  /** The partitions of a partitioned extract (their file lists are in the manifest, not here). */
+  partitions: z.array(PartitionEntry.omit({ files: true })).optional(),
   error: JobError.optional(),
   spec: JobSpec,
 });

@@ -13,6 +13,7 @@ export const JOB_ERROR_CODES = [
   'INTEGRITY_ERROR', // a staged file does not match its manifest
   'STAGE_ERROR',
   'LOAD_ERROR',
+  'SNAPSHOT_LOST', // the session holding a partitioned extract's exported snapshot ended
   'WORKER_LOST', // the job's workers kept dying or losing their lock until BullMQ gave up
   'INTERNAL',
 ] as const;

@@ -6,7 +6,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CancelledError, TerminalError } from '@dxa/errors';
 import { quoteDuckdbString } from './duckdb-csv.js';
-import { writeParquetParts } from './parquet-parts.js';
+import { rowGroupSizeFor, writeParquetParts } from './parquet-parts.js';
 import { chunked, duckdbRows } from './test-support.js';
 import type { EncodeColumn } from './types.js';
 
@@ -159,6 +159,47 @@ describe('writeParquetParts', () => {
       `SELECT count(*)::INTEGER AS n FROM read_parquet(${partsGlob()}, filename = true) GROUP BY filename ORDER BY filename`,
     );
     expect(perFile.map((r) => r.n)).toEqual(files.map((f) => f.rows));
+  });
+
+  it('keeps DuckDB default row groups for narrow rows and shrinks them for wide ones', () => {
+    expect(rowGroupSizeFor({ rows: 1_000_000, bytes: 50_000_000 })).toBe(122_880);
+    expect(rowGroupSizeFor({ rows: 1_000, bytes: 3_000_000 })).toBe(2_796);
+    expect(rowGroupSizeFor({ rows: 10, bytes: 10_000_000 })).toBe(128);
+    expect(rowGroupSizeFor({ rows: 0, bytes: 0 })).toBe(122_880);
+  });
+
+  it('converts rows too wide for one default row group in DuckDB memory', async () => {
+    // 60,000 rows of 2 kB: a 122,880-row group would hold all 120 MB at once, near the 128 MB limit.
+    const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+    const noise = Array.from(
+      { length: 8192 },
+      (_, i) => alphabet[(i * 7919 + (i >> 3)) % alphabet.length],
+    ).join('');
+    const rows = 60_000;
+    function* wideCsv() {
+      yield Buffer.from('id,note\n');
+      for (let start = 0; start < rows; start += 1000) {
+        const lines: string[] = [];
+        for (let i = start; i < start + 1000; i++)
+          lines.push(`${i},${noise.slice(i % 6000, (i % 6000) + 2000)}\n`);
+        yield Buffer.from(lines.join(''));
+      }
+    }
+    const files = await writeParquetParts({
+      input: Readable.from(wideCsv()),
+      columns: [
+        { name: 'id', type: 'int64' },
+        { name: 'note', type: 'text' },
+      ],
+      dir,
+      fileSizeBytes: 1 << 30,
+      signal: never,
+    });
+    expect(files.map((f) => f.rows)).toEqual([rows]);
+    const groups = await duckdbRows(
+      `SELECT count(DISTINCT row_group_id)::INTEGER AS n FROM parquet_metadata(${partsGlob()})`,
+    );
+    expect(Number(groups[0]?.n)).toBeGreaterThan(10);
   });
 
   it('writes one empty part with the schema for a source without rows', async () => {

@@ -5,6 +5,7 @@ import type {
   JobState,
   JobSteps,
   JobView,
+  PartitionEntry,
   Progress,
   WorkerInfo,
 } from '@dxa/contracts';
@@ -31,6 +32,10 @@ export type JobRecord = {
   cancel_requested?: boolean;
   /** Set while a failed attempt waits for its retry. */
   retry_at?: string;
+  /** The partitions of a partitioned extract, by index (hash fields `partitions.<index>`). */
+  partitions?: Record<string, PartitionEntry>;
+  /** The planning the partitions belong to; bumped each time the extract is planned again. */
+  partition_generation?: number;
 };
 
 export type JobListFilter = { state?: JobState; affinity?: string; limit: number };
@@ -47,6 +52,18 @@ export type JobStore = {
   /** Records one finished step (extract, stage, load, validate), keeping the others. */
   setStep<K extends keyof JobSteps>(id: string, name: K, step: NonNullable<JobSteps[K]>): Promise<void>;
   remove(id: string): Promise<void>;
+  /** Replaces every partition entry with `entries` and makes `generation` the current one. */
+  startPartitions(id: string, generation: number, entries: PartitionEntry[]): Promise<void>;
+  /**
+   * Merges fields into one partition entry, only while its generation is the record's current
+   * one (a straggler of an older planning cannot overwrite the new one). Returns whether it did.
+   */
+  updatePartition(
+    id: string,
+    index: number,
+    generation: number,
+    patch: Partial<Omit<PartitionEntry, 'index' | 'generation'>>,
+  ): Promise<boolean>;
 };
 
 export type WorkerRegistry = {

@@ -1,5 +1,11 @@
 import type { Redis } from 'ioredis';
-import { STEP_NAMES, TERMINAL_STATES, type JobResult, type JobState } from '@dxa/contracts';
+import {
+  STEP_NAMES,
+  TERMINAL_STATES,
+  type JobResult,
+  type JobState,
+  type PartitionEntry,
+} from '@dxa/contracts';
 import type { JobListFilter, JobRecord, JobStore } from './api.js';
 
 /** Finished records stay readable for a week, then Redis drops them. */
@@ -9,9 +15,34 @@ export const MAX_LIST_LIMIT = 500;
 const RESULT_PARTS = ['extract', 'load', 'validation'] as const;
 // Fields stored as one hash field per part, so parts written at different times never overwrite each other.
 const SPLIT_FIELDS: Record<string, readonly string[]> = { result: RESULT_PARTS, steps: STEP_NAMES };
+// Split by partition index (any number of parts), written only through the partition methods.
+const PARTITIONS_FIELD = 'partitions';
 const SCAN_BATCH = 200;
 
-type Patch = Partial<Omit<JobRecord, 'id' | 'spec'>>;
+type Patch = Partial<Omit<JobRecord, 'id' | 'spec' | 'partitions' | 'partition_generation'>>;
+
+// Drops every `partitions.*` field, then writes the new generation and its entries.
+// ARGV: generation, then field/value pairs.
+const START_PARTITIONS_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local fields = redis.call('HKEYS', KEYS[1])
+for _, f in ipairs(fields) do
+  if string.sub(f, 1, 11) == 'partitions.' then redis.call('HDEL', KEYS[1], f) end
+end
+redis.call('HSET', KEYS[1], 'partition_generation', ARGV[1])
+for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+return 1
+`;
+
+// Writes one partition entry only while its generation is the record's current one.
+// ARGV: generation, field, value.
+const SET_PARTITION_SCRIPT = `
+if redis.call('HGET', KEYS[1], 'partition_generation') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
+return 1
+`;
+
+const partitionField = (index: number): string => `${PARTITIONS_FIELD}.${index}`;
 
 // Applies a patch only to an existing record (no half-records appear after a removal), then sets
 // or clears the expiry depending on the new state and returns the whole hash.
@@ -64,7 +95,7 @@ function decodeFields(fields: Record<string, string>): JobRecord | undefined {
     }
     const dot = key.indexOf('.');
     const whole = dot === -1 ? undefined : key.slice(0, dot);
-    if (whole !== undefined && SPLIT_FIELDS[whole]) {
+    if (whole !== undefined && (SPLIT_FIELDS[whole] || whole === PARTITIONS_FIELD)) {
       const parts = (record[whole] ??= {}) as Record<string, unknown>;
       parts[key.slice(dot + 1)] = value;
     } else record[key] = value;
@@ -151,6 +182,19 @@ export function createJobStore(redis: Redis, prefix: string): JobStore {
     },
     async remove(id) {
       await redis.multi().del(keyOf(id)).zrem(indexKey, id).exec();
+    },
+    async startPartitions(id, generation, entries) {
+      const pairs = entries.flatMap((e) => [partitionField(e.index), JSON.stringify(e)]);
+      await redis.eval(START_PARTITIONS_SCRIPT, 1, keyOf(id), JSON.stringify(generation), ...pairs);
+    },
+    async updatePartition(id, index, generation, patch) {
+      const raw = await redis.hget(keyOf(id), partitionField(index));
+      if (raw === null) return false;
+      const entry = { ...(JSON.parse(raw) as PartitionEntry), ...patch };
+      if (entry.generation !== generation) return false;
+      const field = partitionField(index);
+      const args = [JSON.stringify(generation), field, JSON.stringify(entry)];
+      return (await redis.eval(SET_PARTITION_SCRIPT, 1, keyOf(id), ...args)) === 1;
     },
   };
 }

@@ -14,6 +14,16 @@ export function waitingFor(record: JobRecord, liveWorkers: readonly WorkerInfo[]
   return `a free slot on a worker with affinity ${label}`;
 }
 
+/** The current generation's partitions in index order, without their file lists. */
+function partitionsOf(record: JobRecord): JobView['partitions'] {
+  if (!record.partitions) return undefined;
+  const current = Object.values(record.partitions)
+    .filter((p) => p.generation === record.partition_generation)
+    .sort((a, b) => a.index - b.index)
+    .map(({ files: _files, ...rest }) => rest);
+  return current.length > 0 ? current : undefined;
+}
+
 /**
  * The public view of a job record (`GET /v1/jobs/{id}`). Records hold connection names only, so
  * nothing secret can reach the view; internal fields (queue, cancel_requested, retry_at) stay out.
@@ -37,6 +47,7 @@ export function toJobView(record: JobRecord, liveWorkers: readonly WorkerInfo[])
     progress: record.progress,
     result: record.result,
     steps: record.steps,
+    partitions: partitionsOf(record),
     error: record.error,
   };
   for (const [key, value] of Object.entries(optional)) {

@@ -1,5 +1,5 @@
 import { connectionNames, type DxaConfig } from '@dxa/config';
-import { createDestination, createSource, createStage } from '@dxa/connectors';
+import { createDestination, createSource, createStage, loadConnectorModules } from '@dxa/connectors';
 import { maskSecretsInText, type Logger } from '@dxa/logger';
 import { closeRedis, createRedis, waitForRedis } from '@dxa/queue';
 import { loadRuntime, type GlobalOptions } from '../runtime.js';
@@ -51,6 +51,7 @@ function checksFor(config: DxaConfig, logger: Logger): Check[] {
 /** Opens every configured connection, one line each; non-zero exit when any fails. */
 export async function testConnections(opts: GlobalOptions): Promise<number> {
   const { config, logger } = loadRuntime(opts);
+  await loadConnectorModules(config);
   let failed = 0;
   for (const check of checksFor(config, logger)) {
     const started = Date.now();

@@ -13,6 +13,8 @@ export function extractPlanOf(ctx: JobContext<'extract' | 'migrate'>): ExtractPl
     stagePath: spec.stage?.path,
     format: spec.format ?? config.defaults.format,
     fileSizeMb: spec.options.file_size_mb,
+    partitions: spec.options.partitions,
+    partitionSizeMb: spec.options.partition_size_mb,
   };
 }
 

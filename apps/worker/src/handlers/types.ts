@@ -1,7 +1,8 @@
 import type { DxaConfig } from '@dxa/config';
-import type { JobResult, JobSpecOf, JobSteps, JobType, StepName } from '@dxa/contracts';
+import type { JobResult, JobSpecOf, JobSteps, JobType, PartitionEntry, StepName } from '@dxa/contracts';
 import type { Logger } from '@dxa/logger';
 import type { JobRecord } from '@dxa/queue';
+import type { PartitionJobData } from '../partitions/partition-job.js';
 import type { ProgressReporter } from '../progress.js';
 import type { JobConnectors } from '../services/job-connectors.js';
 
@@ -10,6 +11,19 @@ export type StepDetail<K extends StepName> = Omit<
   NonNullable<JobSteps[K]>,
   'status' | 'finished_at' | 'attempt'
 >;
+
+/** How a job hands its partitions to the workers of its label (BullMQ child jobs behind this). */
+export type PartitionDispatch = {
+  /**
+   * Makes `generation` the current planning with these entries and queues one child job per
+   * partition; children of earlier plannings are detached and told to stop.
+   */
+  start(generation: number, entries: PartitionEntry[], jobs: PartitionJobData[]): Promise<void>;
+  /** Child jobs of this job the queue has not finished yet. */
+  unfinished(): Promise<number>;
+  /** Stops a generation's partitions: running ones through the cancel bus, queued ones removed. */
+  stop(generation: number, count: number): Promise<void>;
+};
 
 /** What the services of one job attempt get: no BullMQ, no Redis details. */
 export type ServiceContext = {
@@ -31,6 +45,7 @@ export type ServiceContext = {
   /** Another job's record (a load reads its extract job). */
   getJob(id: string): Promise<JobRecord | undefined>;
   onRowsExtracted(rows: number): void;
+  partitions: PartitionDispatch;
 };
 
 export type JobContext<K extends JobType> = ServiceContext & { spec: JobSpecOf<K> };

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { Column, FileFormat, LoadMode, SourceRef } from '@dxa/contracts';
+import type { Column, FileFormat, LoadMode, PartitionBounds, PartitionPlan, SourceRef } from '@dxa/contracts';
 import type { ValidationEndpoint } from '@dxa/validation';
 
 export type { Column, LogicalType } from '@dxa/contracts';
@@ -7,6 +7,27 @@ export type { Column, LogicalType } from '@dxa/contracts';
 export type SourceDescription = { columns: Column[]; estimatedRows?: number };
 
 export type RunContext = { signal: AbortSignal };
+
+/** What a partitioned extract asks the source to plan. */
+export type PartitionRequest = {
+  /** A partition count, or "auto": sized from the table so each slice holds about `targetBytes`. */
+  requested: 'auto' | number;
+  targetBytes: number;
+};
+
+/**
+ * A snapshot other sessions can read through (PostgreSQL `pg_export_snapshot`). It lives as long
+ * as the session that exported it: `release` ends that session.
+ */
+export type HeldSnapshot = {
+  readonly id: string;
+  /** False once the exporting session has died (its partitions can no longer import it). */
+  alive(): boolean;
+  release(): Promise<void>;
+};
+
+/** One slice of the selection to read, optionally inside an exported snapshot. */
+export type ExtractSlice = { bounds: PartitionBounds; snapshot?: string };
 
 /**
  * A source streams rows as CSV in the interchange dialect (docs/interchange.md): a header line,
@@ -18,8 +39,19 @@ export type SourceConnector = {
   /** Opens a connection and runs a trivial query. */
   check(ctx: RunContext): Promise<void>;
   describe(request: SourceRef, ctx: RunContext): Promise<SourceDescription>;
-  /** CSV bytes of the selected rows; aborting the signal cancels the running query. */
-  extractCsv(request: SourceRef, columns: Column[], ctx: RunContext): Promise<Readable>;
+  /**
+   * CSV bytes of the selected rows (only those of `slice` when given); aborting the signal cancels
+   * the running query.
+   */
+  extractCsv(request: SourceRef, columns: Column[], ctx: RunContext, slice?: ExtractSlice): Promise<Readable>;
+  /** Splits a table into slices read independently; sources that cannot split leave this out. */
+  planPartitions?(
+    request: SourceRef,
+    partitioning: PartitionRequest,
+    ctx: RunContext,
+  ): Promise<PartitionPlan>;
+  /** Exports a snapshot every slice reads through; sources that cannot share one leave this out. */
+  exportSnapshot?(ctx: RunContext): Promise<HeldSnapshot>;
   count(request: SourceRef, ctx: RunContext): Promise<number>;
   /** Validation's view of this connection (see @dxa/validation); closed by the caller, before the connector. */
   validationEndpoint?(): ValidationEndpoint;

@@ -3,15 +3,24 @@ import type { PoolClient } from 'pg';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import type { PostgresConnection } from '@dxa/config';
-import type { SourceRef } from '@dxa/contracts';
-import { CancelledError } from '@dxa/errors';
+import { describeBounds, type SourceRef } from '@dxa/contracts';
+import { CancelledError, TerminalError } from '@dxa/errors';
 import type { Logger } from '@dxa/logger';
-import type { Column, RunContext, SourceConnector, SourceDescription } from '../../core/types.js';
+import type {
+  Column,
+  ExtractSlice,
+  HeldSnapshot,
+  RunContext,
+  SourceConnector,
+  SourceDescription,
+} from '../../core/types.js';
 import { asSubquery, describeQuery, describeTable, quoteIdent, resolveTable } from './catalog.js';
 import { poolConfig } from './config.js';
 import { startCopy } from './copy-stream.js';
 import { wrapPgError } from './errors.js';
+import { planTablePartitions, singlePlan, slicePredicate } from './partitions.js';
 import { BEGIN_READ_ONLY, cancelBackend } from './session.js';
+import { exportSnapshot, importSnapshot } from './snapshot.js';
 import { createPgValidationEndpoint, pgEndpointLabel } from './validation-endpoint.js';
 
 const CSV_OPTIONS = 'WITH (FORMAT csv, HEADER true)';
@@ -20,17 +29,33 @@ function label(ref: SourceRef): string {
   return ref.table ?? 'query';
 }
 
-function whereClause(ref: SourceRef): string {
-  return ref.where === undefined ? '' : ` WHERE (\n${ref.where}\n)`;
+function whereClause(conditions: (string | undefined)[]): string {
+  const parts = conditions.filter((c): c is string => c !== undefined);
+  return parts.length === 0 ? '' : ` WHERE ${parts.map((c) => `(\n${c}\n)`).join(' AND ')}`;
 }
 
-/** The SELECT a table or query source reads, with the table name resolved in this snapshot. */
-async function selectSql(client: PoolClient, ref: SourceRef, columns: Column[] | undefined): Promise<string> {
-  if (ref.table === undefined) return asSubquery(ref.query ?? '');
+/**
+ * The SELECT a table or query source reads (only `bounds` when given), with the table name
+ * resolved in this snapshot.
+ */
+async function selectSql(
+  client: PoolClient,
+  ref: SourceRef,
+  columns: Column[] | undefined,
+  bounds?: ExtractSlice['bounds'],
+): Promise<string> {
+  if (ref.table === undefined) {
+    if (bounds !== undefined && bounds.kind !== 'all')
+      throw new TerminalError('INVALID_JOB', 'a query source is read in one piece, not in slices', {
+        step: 'extract',
+      });
+    return asSubquery(ref.query ?? '');
+  }
   const table = await resolveTable(client, ref.table);
+  const slice = bounds === undefined ? undefined : await slicePredicate(client, table, bounds);
   // No columns means all of them (a count, or a caller that did not describe first).
   const list = columns && columns.length > 0 ? columns.map((c) => quoteIdent(c.name)).join(', ') : '*';
-  return `(SELECT ${list} FROM ${table.quoted}${whereClause(ref)})`;
+  return `(SELECT ${list} FROM ${table.quoted}${whereClause([ref.where, slice])})`;
 }
 
 /**
@@ -45,6 +70,7 @@ export function createPostgresSource(conn: PostgresConnection, logger: Logger): 
   pool.on('error', (err) => log.warn('idle PostgreSQL connection failed', { error: err.message }));
   const active = new Set<Readable>();
   const cleanups = new Set<Promise<void>>();
+  const snapshots = new Set<HeldSnapshot>();
   const wrap = (thrown: unknown, what: string, signal?: AbortSignal) =>
     wrapPgError(thrown, { step: 'extract', what, password: conn.password, ...(signal ? { signal } : {}) });
 
@@ -101,13 +127,41 @@ export function createPostgresSource(conn: PostgresConnection, logger: Logger): 
       return Number(rows ?? 0);
     },
 
-    async extractCsv(ref, columns, ctx) {
-      const what = `extract ${label(ref)}`;
+    planPartitions(ref, partitioning, ctx) {
+      const table = ref.table;
+      if (table === undefined)
+        return Promise.resolve(singlePlan('read in one piece: a query source cannot be split into slices'));
+      return readOnly(`plan partitions of ${table}`, ctx, (client) =>
+        planTablePartitions(client, { ...ref, table }, partitioning),
+      );
+    },
+
+    async exportSnapshot(ctx) {
+      const held = await exportSnapshot({ config, password: conn.password, logger: log }, ctx);
+      snapshots.add(held);
+      return {
+        id: held.id,
+        alive: () => held.alive(),
+        release: () => held.release().finally(() => snapshots.delete(held)),
+      };
+    },
+
+    async extractCsv(ref, columns, ctx, slice) {
+      const what = `extract ${label(ref)}${slice ? ` (${describeBounds(slice.bounds)})` : ''}`;
       const stream = await startCopy({
         pool,
         config,
-        statement: async (client) =>
-          `COPY ${await selectSql(client, ref, ref.table === undefined ? undefined : columns)} TO STDOUT ${CSV_OPTIONS}`,
+        statement: async (client) => {
+          // Must come before any query of the transaction (resolving the table is one).
+          if (slice?.snapshot !== undefined) await importSnapshot(client, slice.snapshot);
+          const select = await selectSql(
+            client,
+            ref,
+            ref.table === undefined ? undefined : columns,
+            slice?.bounds,
+          );
+          return `COPY ${select} TO STDOUT ${CSV_OPTIONS}`;
+        },
         signal: ctx.signal,
         logger: log,
         wrap: (thrown) => wrap(thrown, what, ctx.signal),
@@ -137,6 +191,7 @@ export function createPostgresSource(conn: PostgresConnection, logger: Logger): 
         stream.destroy(new CancelledError('the PostgreSQL source was closed', { step: 'extract' }));
       await Promise.all(closed);
       await Promise.all([...cleanups]);
+      await Promise.all([...snapshots].map((held) => held.release()));
       await pool.end();
     },
   };

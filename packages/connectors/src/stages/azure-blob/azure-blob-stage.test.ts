@@ -11,7 +11,7 @@ import { createLogger } from '@dxa/logger';
 import { startAzurite, type AzuriteFixture } from '@dxa/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunContext } from '../../core/types.js';
-import { createStage } from '../../registry.js';
+import { createStage, loadConnectorModules } from '../../registry.js';
 import { createAzureBlobStage } from './azure-blob-stage.js';
 import type { AzureBlobStageConfig } from './client.js';
 
@@ -245,6 +245,7 @@ describe('azure blob stage against azurite', () => {
         },
       },
     });
+    await loadConnectorModules(parsed);
     const stage = createStage(parsed, 'lake', logger);
     expect(stage.kind).toBe('azure_blob');
     await stage.putText('probe.txt', 'ok', ctx);

@@ -10,7 +10,7 @@ import { createLogger } from '@dxa/logger';
 import { startS3rver, type S3rverFixture } from '@dxa/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunContext } from '../../core/types.js';
-import { createStage } from '../../registry.js';
+import { createStage, loadConnectorModules } from '../../registry.js';
 import { createS3Stage } from './s3-stage.js';
 import type { S3StageConfig } from './client.js';
 
@@ -245,6 +245,7 @@ describe('s3 stage against s3rver', () => {
     const parsed = ConfigSchema.parse({
       connections: { stage: { lake: { ...config({ prefix: 'reg' }) } } },
     });
+    await loadConnectorModules(parsed);
     const stage = createStage(parsed, 'lake', logger);
     expect(stage.kind).toBe('s3');
     await stage.putText('probe.txt', 'ok', ctx);

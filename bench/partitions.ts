@@ -1,0 +1,188 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import {
+  PG_HOST,
+  PG_PORT,
+  PG_USER,
+  REDIS_URL,
+  REPO_ROOT,
+  cleanupRedisPrefix,
+  spawnDxa,
+  uniquePrefix,
+  type DxaProcess,
+} from '@dxa/testing';
+import { ensurePgbench } from '../tests/pgbench.js';
+import { machineLine } from './machine.js';
+import { writeBenchmarksDoc, type Figure } from './report.js';
+
+// 20M rows by default (`pgbench -i -s 200`, about 2.6 GB of heap).
+const SCALE = Number(process.env.BENCH_PARTITION_SCALE ?? 200);
+const ROWS = SCALE * 100_000;
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const FORMAT = process.env.BENCH_FORMAT === 'parquet' ? 'parquet' : 'csv';
+
+type Run = { seconds: number; bytes: number; files: number; peakRssMiB: number[]; partitions: number };
+
+function median(runs: Run[]): Run {
+  const sorted = [...runs].sort((a, b) => a.seconds - b.seconds);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** Peak resident set of a process so far (VmHWM), MiB. */
+function peakRssMiB(proc: DxaProcess): number {
+  const status = readFileSync(`/proc/${proc.child.pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+function timeShell(command: string): number {
+  const started = process.hrtime.bigint();
+  const r = spawnSync('bash', ['-o', 'pipefail', '-c', command], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) throw new Error(`reference command failed: ${command}`);
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+type View = {
+  state: string;
+  error?: unknown;
+  result?: { extract?: { files: { bytes: number }[]; partitions?: { count: number } } };
+};
+
+async function timeJob(url: string, body: unknown): Promise<Omit<Run, 'peakRssMiB'>> {
+  const started = process.hrtime.bigint();
+  const res = await fetch(`${url}/v1/jobs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const { id } = (await res.json()) as { id: string };
+  for (;;) {
+    const view = (await (await fetch(`${url}/v1/jobs/${id}`)).json()) as View;
+    if (view.state === 'completed') {
+      const files = view.result?.extract?.files ?? [];
+      return {
+        seconds: Number(process.hrtime.bigint() - started) / 1e9,
+        bytes: files.reduce((a, f) => a + f.bytes, 0),
+        files: files.length,
+        partitions: view.result?.extract?.partitions?.count ?? 1,
+      };
+    }
+    if (view.state === 'failed' || view.state === 'cancelled')
+      throw new Error(`benchmark job ${view.state}: ${JSON.stringify(view.error)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+type Setup = { name: string; workers: number; partitionConcurrency: number; partitions?: 'auto' };
+
+const SETUPS: Setup[] = [
+  { name: 'dxa, 1 worker, no partitions', workers: 1, partitionConcurrency: 1 },
+  {
+    name: 'dxa, 1 worker, auto partitions (2 at a time)',
+    workers: 1,
+    partitionConcurrency: 2,
+    partitions: 'auto',
+  },
+  { name: 'dxa, 2 workers, auto partitions', workers: 2, partitionConcurrency: 1, partitions: 'auto' },
+];
+
+/** Fresh worker processes per run, so each one's peak RSS belongs to that run alone. */
+async function runSetup(url: string, config: string, setup: Setup, label: string): Promise<Run> {
+  const workers = Array.from({ length: setup.workers }, () =>
+    spawnDxa(['worker', '--config', config, '--affinity', label, '--concurrency', '1'], {
+      env: { LOG_LEVEL: 'warn', DXA_PARTITION_CONCURRENCY: String(setup.partitionConcurrency) },
+    }),
+  );
+  try {
+    await Promise.all(workers.map((w) => w.waitFor(/worker \S+ serving/)));
+    const timed = await timeJob(url, {
+      type: 'extract',
+      affinity: label,
+      source: { connection: 'pg', table: 'public.pgbench_accounts' },
+      format: FORMAT,
+      stage: { path: label },
+      options: setup.partitions ? { partitions: setup.partitions } : {},
+    });
+    return { ...timed, peakRssMiB: workers.map(peakRssMiB) };
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()));
+  }
+}
+
+async function main(): Promise<void> {
+  const database = await ensurePgbench(SCALE);
+  const dir = mkdtempSync(join(tmpdir(), 'dxa-bench-parts-'));
+  const prefix = uniquePrefix('bench');
+  const config = join(dir, 'configuration.toml');
+  const stage = join(dir, 'stage');
+  writeFileSync(
+    config,
+    `[application]\nwork_dir = "${join(dir, 'work')}"\n[redis]\nurl = "${REDIS_URL}"\nprefix = "${prefix}"\n` +
+      `[connections.source.pg]\ntype = "postgresql"\nhost = "${PG_HOST}"\nport = ${PG_PORT}\ndatabase = "${database}"\nusername = "${PG_USER}"\n` +
+      `[connections.stage.local]\ntype = "local"\npath = "${stage}"\n`,
+  );
+  const gateway = spawnDxa(['gateway', '--config', config, '--port', '0'], { env: { LOG_LEVEL: 'warn' } });
+  const psqlFile = join(dir, 'psql.csv.gz');
+  const psqlCmd = `psql -h ${PG_HOST} -p ${PG_PORT} -U ${PG_USER} -d ${database} -c "COPY pgbench_accounts TO STDOUT" | gzip -1 > ${psqlFile}`;
+  const ref: Run[] = [];
+  const runs: Run[][] = SETUPS.map(() => []);
+  try {
+    const url = (await gateway.waitFor(/gateway listening on (http:\/\/\S+)/))[1]!;
+    for (let i = 0; i < RUNS; i++) {
+      ref.push({
+        seconds: timeShell(psqlCmd),
+        bytes: statSync(psqlFile).size,
+        files: 1,
+        peakRssMiB: [],
+        partitions: 1,
+      });
+      for (const [s, setup] of SETUPS.entries()) {
+        runs[s]!.push(await runSetup(url, config, setup, `bench${s}`));
+        rmSync(stage, { recursive: true, force: true });
+        process.stdout.write(`run ${i + 1}: ${setup.name}: ${runs[s]!.at(-1)!.seconds.toFixed(2)} s\n`);
+      }
+    }
+  } finally {
+    await gateway.stop();
+    await cleanupRedisPrefix(prefix);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const figures: Figure[] = [
+    (({ peakRssMiB: _none, ...r }) => ({
+      name: 'psql COPY | gzip -1 (reference)',
+      rows: ROWS,
+      ...r,
+      reference: true,
+    }))(median(ref)),
+    ...SETUPS.map((setup, s) => {
+      const m = median(runs[s]!);
+      const parts = setup.partitions ? ` (${m.partitions} partitions)` : '';
+      return {
+        name: `${setup.name}${parts} → ${FORMAT === 'csv' ? 'gzip CSV' : 'Parquet'}`,
+        rows: ROWS,
+        ...m,
+        reference: false,
+      };
+    }),
+  ];
+  const out = resolve(REPO_ROOT, 'bench/out');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(
+    join(out, 'partitions.json'),
+    JSON.stringify({ machine: machineLine(), scale: SCALE, format: FORMAT, ref, runs }, null, 2),
+  );
+  writeBenchmarksDoc('partitions', {
+    title: `One table across workers: pgbench_accounts, scale ${SCALE} (${ROWS.toLocaleString('en-US')} rows)`,
+    machine: machineLine(),
+    note: `median of ${RUNS} alternating runs; dxa times are submit → completed of an extract job through a real gateway and fresh worker processes (concurrency 1, DXA_PARTITION_CONCURRENCY as named); peak RSS is each worker's VmHWM`,
+    figures,
+  });
+  for (const f of figures)
+    process.stdout.write(
+      `${f.name}: ${(f.rows / f.seconds).toFixed(0)} rows/s, ${f.seconds.toFixed(2)} s${f.peakRssMiB ? `, peak RSS ${f.peakRssMiB.map((m) => m.toFixed(0)).join('/')} MiB` : ''}\n`,
+    );
+}
+
+await main();

@@ -1,0 +1,91 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const registryUrl = new URL('./index.ts', import.meta.url).href;
+const packageDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+
+// Records every bare specifier the process resolves (in the loader thread, hence a file).
+const hooks = `
+import { appendFileSync } from 'node:fs';
+let out;
+export function initialize(data) { out = data.out; }
+export async function resolve(specifier, context, next) {
+  if (!/^(\\.|\\/|node:|file:|data:)/.test(specifier)) appendFileSync(out, specifier + '\\n');
+  return next(specifier, context);
+}`;
+
+/**
+ * In a fresh Node process: imports the package entry, loads the modules of the configured
+ * connections and builds each connector; returns the packages it resolved and the CommonJS files
+ * it loaded (snowflake-sdk is CommonJS and reaches its own dependencies by require).
+ */
+async function packagesLoadedFor(connections: object, logFile: string): Promise<string[]> {
+  const script = `
+import { register, createRequire } from 'node:module';
+register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hooks)}), { data: { out: ${JSON.stringify(logFile)} } });
+const { ConfigSchema, connectionNames } = await import('@dxa/config');
+const { createLogger } = await import('@dxa/logger');
+const registry = await import(${JSON.stringify(registryUrl)});
+const config = ConfigSchema.parse({ connections: ${JSON.stringify(connections)} });
+await registry.loadConnectorModules(config);
+const logger = createLogger('lazy-probe');
+const names = connectionNames(config);
+const built = [
+  ...names.source.map((n) => registry.createSource(config, n, logger)),
+  ...names.stage.map((n) => registry.createStage(config, n, logger)),
+  ...names.target.map((n) => registry.createDestination(config, n, logger)),
+];
+await Promise.all(built.map((c) => c.close()));
+const { readFileSync } = await import('node:fs');
+const resolved = readFileSync(${JSON.stringify(logFile)}, 'utf8').split('\\n');
+const required = Object.keys(createRequire(import.meta.url).cache);
+process.stdout.write(JSON.stringify([...resolved, ...required]));
+`;
+  const { stdout } = await run(
+    process.execPath,
+    ['--import', 'tsx', '--input-type=module', '--eval', script],
+    { cwd: packageDir, env: { ...process.env, LOG_LEVEL: 'error' }, timeout: 60_000 },
+  );
+  return JSON.parse(stdout) as string[];
+}
+
+const SDKS = /snowflake-sdk|@azure[/+]|@aws-sdk[/+]|tedious|mysql/;
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'dxa-lazy-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('connector modules load only for configured kinds', () => {
+  it('PostgreSQL, a local stage and DuckDB load no cloud or Snowflake SDK', async () => {
+    const loaded = await packagesLoadedFor(
+      {
+        source: { pg: { type: 'postgresql', database: 'postgres' } },
+        stage: { local: { type: 'local', path: path.join(dir, 'stage') } },
+        target: { warehouse: { type: 'duckdb', path: path.join(dir, 'w.duckdb') } },
+      },
+      path.join(dir, 'plain.log'),
+    );
+    expect(loaded).toContain('pg');
+    expect(loaded).toContain('@duckdb/node-api');
+    expect(loaded.filter((p) => SDKS.test(p))).toEqual([]);
+  });
+
+  it('an S3 stage loads the AWS SDK and still no Snowflake or Azure one', async () => {
+    const loaded = await packagesLoadedFor(
+      { stage: { lake: { type: 's3', bucket_name: 'b', region: 'us-east-1' } } },
+      path.join(dir, 's3.log'),
+    );
+    expect(loaded).toContain('@aws-sdk/client-s3');
+    expect(loaded.filter((p) => /snowflake-sdk|@azure[/+]/.test(p))).toEqual([]);
+  });
+});
