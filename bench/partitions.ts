@@ -1,5 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
@@ -16,6 +15,7 @@ import {
 import { ensurePgbench } from '../tests/pgbench.js';
 import { machineLine } from './machine.js';
 import { writeBenchmarksDoc, type Figure } from './report.js';
+import { median, timeExtractJob, timeShell, type FinishedExtract } from './timing.js';
 
 // 20M rows by default (`pgbench -i -s 200`, about 2.6 GB of heap).
 const SCALE = Number(process.env.BENCH_PARTITION_SCALE ?? 200);
@@ -23,11 +23,29 @@ const ROWS = SCALE * 100_000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const FORMAT = process.env.BENCH_FORMAT === 'parquet' ? 'parquet' : 'csv';
 
-type Run = { seconds: number; bytes: number; files: number; peakRssMiB: number[]; partitions: number };
+type Run = FinishedExtract & {
+  peakRssMiB: number[];
+  /** CPU seconds the PostgreSQL server processes spent during the run (the source's share of the work). */
+  sourceCpuSeconds: number;
+};
 
-function median(runs: Run[]): Run {
-  const sorted = [...runs].sort((a, b) => a.seconds - b.seconds);
-  return sorted[Math.floor(sorted.length / 2)]!;
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds used so far by every PostgreSQL server process (`comm` postgres), children included. */
+function postgresCpuSeconds(): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime, stime, cutime, cstime are fields 14–17 of stat, 12–15 after the command.
+      ticks += [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i] ?? 0), 0);
+    } catch {
+      // the process ended while being read
+    }
+  }
+  return ticks / TICKS_PER_SECOND;
 }
 
 /** Peak resident set of a process so far (VmHWM), MiB. */
@@ -37,42 +55,11 @@ function peakRssMiB(proc: DxaProcess): number {
   return kb / 1024;
 }
 
-function timeShell(command: string): number {
-  const started = process.hrtime.bigint();
-  const r = spawnSync('bash', ['-o', 'pipefail', '-c', command], { stdio: ['ignore', 'ignore', 'inherit'] });
-  if (r.status !== 0) throw new Error(`reference command failed: ${command}`);
-  return Number(process.hrtime.bigint() - started) / 1e9;
-}
-
-type View = {
-  state: string;
-  error?: unknown;
-  result?: { extract?: { files: { bytes: number }[]; partitions?: { count: number } } };
-};
-
-async function timeJob(url: string, body: unknown): Promise<Omit<Run, 'peakRssMiB'>> {
-  const started = process.hrtime.bigint();
-  const res = await fetch(`${url}/v1/jobs`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const { id } = (await res.json()) as { id: string };
-  for (;;) {
-    const view = (await (await fetch(`${url}/v1/jobs/${id}`)).json()) as View;
-    if (view.state === 'completed') {
-      const files = view.result?.extract?.files ?? [];
-      return {
-        seconds: Number(process.hrtime.bigint() - started) / 1e9,
-        bytes: files.reduce((a, f) => a + f.bytes, 0),
-        files: files.length,
-        partitions: view.result?.extract?.partitions?.count ?? 1,
-      };
-    }
-    if (view.state === 'failed' || view.state === 'cancelled')
-      throw new Error(`benchmark job ${view.state}: ${JSON.stringify(view.error)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** Wall seconds of the reference pipeline and the source server's CPU seconds meanwhile. */
+function timeReference(command: string): { seconds: number; sourceCpuSeconds: number } {
+  const cpuBefore = postgresCpuSeconds();
+  const seconds = timeShell(command);
+  return { seconds, sourceCpuSeconds: postgresCpuSeconds() - cpuBefore };
 }
 
 type Setup = { name: string; workers: number; partitionConcurrency: number; partitions?: 'auto' };
@@ -97,7 +84,8 @@ async function runSetup(url: string, config: string, setup: Setup, label: string
   );
   try {
     await Promise.all(workers.map((w) => w.waitFor(/worker \S+ serving/)));
-    const timed = await timeJob(url, {
+    const cpuBefore = postgresCpuSeconds();
+    const timed = await timeExtractJob(url, {
       type: 'extract',
       affinity: label,
       source: { connection: 'pg', table: 'public.pgbench_accounts' },
@@ -105,7 +93,11 @@ async function runSetup(url: string, config: string, setup: Setup, label: string
       stage: { path: label },
       options: setup.partitions ? { partitions: setup.partitions } : {},
     });
-    return { ...timed, peakRssMiB: workers.map(peakRssMiB) };
+    return {
+      ...timed,
+      peakRssMiB: workers.map(peakRssMiB),
+      sourceCpuSeconds: postgresCpuSeconds() - cpuBefore,
+    };
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
   }
@@ -132,7 +124,7 @@ async function main(): Promise<void> {
     const url = (await gateway.waitFor(/gateway listening on (http:\/\/\S+)/))[1]!;
     for (let i = 0; i < RUNS; i++) {
       ref.push({
-        seconds: timeShell(psqlCmd),
+        ...timeReference(psqlCmd),
         bytes: statSync(psqlFile).size,
         files: 1,
         peakRssMiB: [],

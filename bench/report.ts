@@ -11,6 +11,8 @@ export type Figure = {
   reference: boolean;
   /** Peak resident memory of each worker process of the run, MiB (VmHWM). */
   peakRssMiB?: number[];
+  /** CPU seconds the source database server spent during the run. */
+  sourceCpuSeconds?: number;
 };
 
 const DOC = resolve(REPO_ROOT, 'docs/benchmarks.md');
@@ -18,16 +20,18 @@ const DOC = resolve(REPO_ROOT, 'docs/benchmarks.md');
 function table(figures: Figure[]): string {
   const ref = figures.find((f) => f.reference);
   const withRss = figures.some((f) => f.peakRssMiB !== undefined);
+  const withCpu = figures.some((f) => f.sourceCpuSeconds !== undefined);
   const lines = [
-    `| run | rows/s | seconds | output | files | vs reference |${withRss ? ' peak RSS per worker |' : ''}`,
-    `|---|---:|---:|---:|---:|---:|${withRss ? '---:|' : ''}`,
+    `| run | rows/s | seconds | output | files | vs reference |${withRss ? ' peak RSS per worker |' : ''}${withCpu ? ' PostgreSQL CPU s |' : ''}`,
+    `|---|---:|---:|---:|---:|---:|${withRss ? '---:|' : ''}${withCpu ? '---:|' : ''}`,
   ];
   for (const f of figures) {
     const rate = f.rows / f.seconds;
     const ratio = ref ? (rate / (ref.rows / ref.seconds)).toFixed(2) : '-';
     const rss = withRss ? ` ${f.peakRssMiB?.map((m) => `${m.toFixed(0)} MiB`).join(', ') ?? '-'} |` : '';
+    const cpu = withCpu ? ` ${f.sourceCpuSeconds?.toFixed(1) ?? '-'} |` : '';
     lines.push(
-      `| ${f.name.replaceAll('|', '\\|')} | ${Math.round(rate).toLocaleString('en-US')} | ${f.seconds.toFixed(2)} | ${(f.bytes / 2 ** 20).toFixed(1)} MiB | ${f.files} | ${f.reference ? '1.00 (reference)' : `${ratio}×`} |${rss}`,
+      `| ${f.name.replaceAll('|', '\\|')} | ${Math.round(rate).toLocaleString('en-US')} | ${f.seconds.toFixed(2)} | ${(f.bytes / 2 ** 20).toFixed(1)} MiB | ${f.files} | ${f.reference ? '1.00 (reference)' : `${ratio}×`} |${rss}${cpu}`,
     );
   }
   return lines.join('\n');

@@ -15,6 +15,7 @@ import { ensurePgbench } from '../tests/pgbench.js';
 import { machineLine } from './machine.js';
 import { writeValidateDoc, type ValidateRun } from './report.js';
 import { referenceSql, timeReference } from './validate-reference.js';
+import { median } from './timing.js';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 50);
 const ROWS = SCALE * 100_000;
@@ -50,10 +51,6 @@ async function runJob(gatewayUrl: string, body: unknown): Promise<{ seconds: num
       return { seconds: Number(process.hrtime.bigint() - started) / 1e9, view };
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-function median<T extends { seconds: number }>(runs: T[]): T {
-  return [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)]!;
 }
 
 const source = { connection: 'pg', table: `public.${TABLE}` };

@@ -20,6 +20,22 @@ export type QueueWorker = Worker<QueueJobData, ProcessorResult>;
 /** BullMQ's reason when a job stalled more often than maxStalledCount; it never reaches our processor. */
 const STALLED_TOO_OFTEN = /stalled more than allowable limit/;
 
+export function stalledTooOften(err: Error): boolean {
+  return STALLED_TOO_OFTEN.test(err.message);
+}
+
+/** The BullMQ worker settings every queue of a worker process shares. */
+export function bullWorkerSettings(options: BullWorkerOptions) {
+  return {
+    connection: options.connection,
+    prefix: options.prefix,
+    concurrency: options.concurrency,
+    lockDuration: options.tuning.lockDurationMs,
+    stalledInterval: options.tuning.stalledIntervalMs,
+    maxStalledCount: options.tuning.maxStalledCount,
+  };
+}
+
 /**
  * A job that stalled too often is failed by BullMQ when a worker next picks it up, without calling
  * the processor, so its record would stay "active" forever: close it here.
@@ -30,7 +46,7 @@ async function recordStalledFailure(
   attempts: number,
   err: Error,
 ): Promise<void> {
-  if (!STALLED_TOO_OFTEN.test(err.message)) return;
+  if (!stalledTooOften(err)) return;
   try {
     const record = await deps.store.get(jobId);
     if (!record || record.state === 'completed' || record.state === 'failed' || record.state === 'cancelled')
@@ -57,14 +73,11 @@ export function createBullWorker(
   const holder: { worker?: QueueWorker } = {};
   // The processor asks for its worker only once a job arrives, long after construction.
   const processor = createProcessor({ ...deps, affinity, bullWorker: () => holder.worker });
-  const worker: QueueWorker = new Worker<QueueJobData, ProcessorResult>(queue, processor, {
-    connection: options.connection,
-    prefix: options.prefix,
-    concurrency: options.concurrency,
-    lockDuration: options.tuning.lockDurationMs,
-    stalledInterval: options.tuning.stalledIntervalMs,
-    maxStalledCount: options.tuning.maxStalledCount,
-  });
+  const worker: QueueWorker = new Worker<QueueJobData, ProcessorResult>(
+    queue,
+    processor,
+    bullWorkerSettings(options),
+  );
   // Without an 'error' listener a connection hiccup would crash the process.
   worker.on('error', (err: Error) =>
     deps.logger.warn('queue worker error', { queue, error: deps.mask(err.message) }),

@@ -1,25 +1,18 @@
 import { UnrecoverableError, WaitingError, type Job, type Worker } from 'bullmq';
-import type { DxaConfig } from '@dxa/config';
 import { TERMINAL_STATES, type PartitionEntry } from '@dxa/contracts';
 import { classifyError } from '@dxa/errors';
 import type { Logger } from '@dxa/logger';
-import type { JobRecord, JobStore } from '@dxa/queue';
-import { STOP_REASONS, stopError, type ActiveJobs, type StopReason } from '../active-jobs.js';
-import type { WorkerMetrics } from '../metrics.js';
+import type { JobRecord } from '@dxa/queue';
+import { STOP_REASONS, stopError, type StopReason } from '../active-jobs.js';
+import type { ProcessorDeps } from '../processor.js';
 import { openJobConnectors } from '../services/job-connectors.js';
 import { extractPartition } from '../services/partition-extract.js';
 import { PartitionJobData, type PartitionJobResult } from './partition-job.js';
 
-export type PartitionProcessorDeps = {
-  workerId: string;
-  config: DxaConfig;
-  logger: Logger;
-  store: JobStore;
-  active: ActiveJobs;
-  metrics: WorkerMetrics;
-  mask: (text: string) => string;
-  bullWorker: () => Worker | undefined;
-};
+export type PartitionProcessorDeps = Pick<
+  ProcessorDeps,
+  'workerId' | 'config' | 'logger' | 'store' | 'active' | 'metrics' | 'mask'
+> & { bullWorker: () => Worker | undefined };
 
 type EntryPatch = Partial<Omit<PartitionEntry, 'index' | 'generation'>>;
 const PROGRESS_INTERVAL_MS = 1_000;

@@ -1,19 +1,9 @@
 import { Queue, Worker } from 'bullmq';
 import { partitionQueueNameFor } from '@dxa/contracts';
 import type { Redis } from '@dxa/queue';
-import type { WorkerTuning } from '../env.js';
+import { bullWorkerSettings, stalledTooOften, type BullWorkerOptions } from '../bull-worker.js';
 import { createPartitionProcessor, type PartitionProcessorDeps } from './partition-processor.js';
 import { PartitionJobData, type PartitionJobResult } from './partition-job.js';
-
-export type PartitionWorkerOptions = {
-  connection: Redis;
-  prefix: string;
-  concurrency: number;
-  tuning: WorkerTuning;
-};
-
-/** Same text as the label queues' worker: BullMQ failed the job without calling the processor. */
-const STALLED_TOO_OFTEN = /stalled more than allowable limit/;
 
 /** The label's partition queue, for a coordinator to add children to. */
 export function openPartitionQueue(affinity: string, connection: Redis, prefix: string): Queue {
@@ -26,19 +16,12 @@ export function openPartitionQueue(affinity: string, connection: Redis, prefix: 
 export function createPartitionWorker(
   affinity: string,
   deps: Omit<PartitionProcessorDeps, 'bullWorker'>,
-  options: PartitionWorkerOptions,
+  options: BullWorkerOptions,
 ): Worker<unknown, PartitionJobResult> {
   const queue = partitionQueueNameFor(affinity);
   const holder: { worker?: Worker<unknown, PartitionJobResult> } = {};
   const processor = createPartitionProcessor({ ...deps, bullWorker: () => holder.worker });
-  const worker = new Worker<unknown, PartitionJobResult>(queue, processor, {
-    connection: options.connection,
-    prefix: options.prefix,
-    concurrency: options.concurrency,
-    lockDuration: options.tuning.lockDurationMs,
-    stalledInterval: options.tuning.stalledIntervalMs,
-    maxStalledCount: options.tuning.maxStalledCount,
-  });
+  const worker = new Worker<unknown, PartitionJobResult>(queue, processor, bullWorkerSettings(options));
   worker.on('error', (err: Error) =>
     deps.logger.warn('partition queue worker error', { queue, error: deps.mask(err.message) }),
   );
@@ -47,7 +30,8 @@ export function createPartitionWorker(
   );
   // A partition that stalled too often never reaches the processor: close its entry here.
   worker.on('failed', (job, err) => {
-    if (!job || !STALLED_TOO_OFTEN.test(err.message)) return;
+    // BullMQ failed a partition that stalled too often without calling the processor.
+    if (!job || !stalledTooOften(err)) return;
     const parsed = PartitionJobData.safeParse(job.data);
     if (!parsed.success) return;
     const { parent, index, generation } = parsed.data;
