@@ -7,6 +7,7 @@ import type { Logger } from '@dxa/logger';
 import type { DestinationConnector, LoadRequest, RunContext, StageConnector } from '../../core/types.js';
 import { loadingParts, wrapDuckdbError } from './errors.js';
 import { executor, runLoad, tableExistsIn, type LoadPlan } from './load.js';
+import { rowGroupRowsForParts } from './row-groups.js';
 import { abortError, withDuckdb } from './session.js';
 import { parseTableName, qualified } from './sql.js';
 import { createDuckdbValidationEndpoint } from './validation-endpoint.js';
@@ -63,10 +64,19 @@ export function createDuckdbDestination(
     /** Names the work in errors; a function may look at the error (a load names the part). */
     action: string | ((err: unknown) => string),
     fn: (c: DuckDBConnection) => Promise<T>,
+    /** Rows per row group for a session that writes rows. */
+    rowGroupRows?: number,
   ): Promise<T> =>
     withDuckdb(
       file,
-      { lockTimeoutMs, readOnly, memoryLimit: conn.memory_limit, signal: ctx.signal, logger: log },
+      {
+        lockTimeoutMs,
+        readOnly,
+        memoryLimit: conn.memory_limit,
+        rowGroupRows,
+        signal: ctx.signal,
+        logger: log,
+      },
       fn,
     ).catch((err: unknown) => {
       // Whatever broke after an abort (usually the interrupted statement) is the abort.
@@ -107,17 +117,20 @@ export function createDuckdbDestination(
 
     async load(request, stage, ctx) {
       const plan = planLoad(request, stage);
+      const rowGroupRows = await rowGroupRowsForParts(plan.paths, plan.expectedRows);
       log.info('duckdb load starting', {
         table: request.table,
         mode: request.mode,
         format: request.format,
         files: plan.paths.length,
+        row_group_rows: rowGroupRows,
       });
       const rows = await session(
         ctx,
         false,
         (err) => loadingParts(request.table, plan.paths, err),
         (c) => runLoad(c, plan, ctx.signal),
+        rowGroupRows,
       );
       log.info('duckdb load committed', { table: request.table, mode: request.mode, rows });
       return { rows };

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { CancelledError, TransientError } from '@dxa/errors';
+import { quoteDuckdbIdent, quoteDuckdbString } from '@dxa/files';
 import type { Logger } from '@dxa/logger';
 
 export type SessionOptions = {
@@ -11,6 +12,11 @@ export type SessionOptions = {
   readOnly?: boolean;
   /** DuckDB `memory_limit`, e.g. "256MB". */
   memoryLimit?: string;
+  /**
+   * Rows per row group for data written in this session (see row-groups.ts); DuckDB takes it
+   * only when attaching a file, so the file is then attached to an in-memory instance.
+   */
+  rowGroupRows?: number;
   signal: AbortSignal;
   logger: Logger;
 };
@@ -41,7 +47,56 @@ function backoffMs(attempt: number): number {
   return Math.floor(cap / 2 + (Math.random() * cap) / 2);
 }
 
-async function openWithRetry(file: string, options: SessionOptions): Promise<DuckDBInstance> {
+type Opened = { instance: DuckDBInstance; connection: DuckDBConnection };
+
+async function openDirect(file: string, config: Record<string, string>): Promise<Opened> {
+  const instance = await DuckDBInstance.create(file, config);
+  try {
+    return { instance, connection: await instance.connect() };
+  } catch (err) {
+    instance.closeSync();
+    throw err;
+  }
+}
+
+/** Placeholder default database while the file is attached; a file stem is unlikely to take it. */
+const PLACEHOLDER_DB = 'dxa_session_placeholder';
+
+/**
+ * Attaches the file to a fresh in-memory instance with the given row group size and makes it the
+ * only, default database, so names resolve as when opening the file directly. The in-memory
+ * database is swapped for a placeholder first, which frees the name "memory" for a file stem.
+ */
+async function openAttached(
+  file: string,
+  config: Record<string, string>,
+  rowGroupRows: number,
+): Promise<Opened> {
+  // Spills go where DuckDB puts them for a directly opened file.
+  const instance = await DuckDBInstance.create(':memory:', { temp_directory: `${file}.tmp`, ...config });
+  let connection: DuckDBConnection | undefined;
+  try {
+    connection = await instance.connect();
+    const placeholder = quoteDuckdbIdent(PLACEHOLDER_DB);
+    await connection.run(`ATTACH ':memory:' AS ${placeholder}`);
+    await connection.run(`USE ${placeholder}`);
+    await connection.run('DETACH memory');
+    await connection.run(`ATTACH ${quoteDuckdbString(file)} (ROW_GROUP_SIZE ${rowGroupRows})`);
+    const attached = await connection.runAndReadAll(
+      'SELECT database_name FROM duckdb_databases() WHERE NOT internal AND database_name <> $1',
+      [PLACEHOLDER_DB],
+    );
+    await connection.run(`USE ${quoteDuckdbIdent(String(attached.getRows()[0]?.[0]))}`);
+    await connection.run(`DETACH ${placeholder}`);
+    return { instance, connection };
+  } catch (err) {
+    connection?.closeSync();
+    instance.closeSync();
+    throw err;
+  }
+}
+
+async function openWithRetry(file: string, options: SessionOptions): Promise<Opened> {
   const deadline = Date.now() + options.lockTimeoutMs;
   const config: Record<string, string> = {
     ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}),
@@ -50,7 +105,9 @@ async function openWithRetry(file: string, options: SessionOptions): Promise<Duc
   for (let attempt = 0; ; attempt += 1) {
     throwIfAborted(options.signal);
     try {
-      return await DuckDBInstance.create(file, config);
+      return options.rowGroupRows === undefined || options.readOnly
+        ? await openDirect(file, config)
+        : await openAttached(file, config, options.rowGroupRows);
     } catch (err) {
       if (!isLockError(err)) throw err;
       const wait = backoffMs(attempt);
@@ -75,18 +132,16 @@ async function runSession<T>(
   fn: (conn: DuckDBConnection) => Promise<T>,
 ): Promise<T> {
   if (!options.readOnly) await mkdir(path.dirname(file), { recursive: true });
-  const instance = await openWithRetry(file, options);
-  let connection: DuckDBConnection | undefined;
+  const { instance, connection } = await openWithRetry(file, options);
   // Aborting interrupts the running statement; the caller's catch rolls back.
-  const onAbort = () => connection?.interrupt();
+  const onAbort = () => connection.interrupt();
   try {
-    connection = await instance.connect();
     options.signal.addEventListener('abort', onAbort, { once: true });
     throwIfAborted(options.signal);
     return await fn(connection);
   } finally {
     options.signal.removeEventListener('abort', onAbort);
-    connection?.closeSync();
+    connection.closeSync();
     instance.closeSync();
   }
 }

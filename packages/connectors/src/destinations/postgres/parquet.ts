@@ -4,6 +4,15 @@ import { quoteDuckdbIdent, quoteDuckdbString } from '@dxa/files';
 import type { Column } from '../../core/types.js';
 import { wrapDuckdbError } from '../duckdb/errors.js';
 
+/**
+ * DuckDB settings for the conversion. One thread streams a part straight through (a row group at
+ * a time) and was faster than two, which must reorder row groups for the ordered CSV output: on
+ * a 447 MB part of 3 kB rows it peaked at 152 MiB RSS in 1.2 s against 337 MiB in 2.8 s, and on
+ * 5M narrow rows at ~100 MiB in ~1.5 s against 240 MiB in 2–3 s. The limit makes DuckDB spill to
+ * disk rather than grow.
+ */
+const DUCKDB_CONFIG = { memory_limit: '128MB', threads: '1' };
+
 /** DuckDB writes dates before year 1 as `0044-03-15 (BC)`; PostgreSQL reads `0044-03-15 BC`. */
 function bcText(field: string): string {
   return `replace(CAST(${field} AS VARCHAR), ' (BC)', ' BC')`;
@@ -36,8 +45,8 @@ export function parquetToCsvSql(parquetPath: string, columns: Column[], csvPath:
 }
 
 /**
- * Converts a Parquet part to CSV with an in-memory DuckDB (bounded by memory_limit, spilling to
- * its temp folder); aborting interrupts the conversion.
+ * Converts a Parquet part to CSV with an in-memory DuckDB (bounded by DUCKDB_CONFIG); aborting
+ * interrupts the conversion.
  */
 export async function parquetToCsv(
   parquetPath: string,
@@ -48,7 +57,7 @@ export async function parquetToCsv(
   what: string,
 ): Promise<void> {
   signal.throwIfAborted();
-  const instance = await DuckDBInstance.create(':memory:', { memory_limit: '256MB', threads: '2' });
+  const instance = await DuckDBInstance.create(':memory:', DUCKDB_CONFIG);
   const connection = await instance.connect();
   const onAbort = () => connection.interrupt();
   signal.addEventListener('abort', onAbort, { once: true });
