@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ENV_VARS } from './env-vars.js';
 import { loadConfig } from './load.js';
@@ -125,6 +128,38 @@ describe('environment variables', () => {
     for (const { name, key } of ENV_VARS) {
       if (key === undefined) continue;
       expect(schemaAt(ConfigSchema, key.split('.'), sample), name).toBeDefined();
+    }
+  });
+
+  it('DXA_HOST sets the address the gateway and the worker health server listen on', () => {
+    expect(loadConfig({ env: { DXA_HOST: '0.0.0.0' } }).config.server.host).toBe('0.0.0.0');
+    expect(loadConfig({ env: {} }).config.server.host).toBe('127.0.0.1');
+  });
+
+  it('inside SPCS (the token file exists) the Snowflake target defaults to @SPCS_CONNECTION', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'dxa-spcs-'));
+    const token = path.join(dir, 'token');
+    writeFileSync(token, 'oauth-token');
+    try {
+      const spcsEnv = { SNOWFLAKE_ACCOUNT: 'acme', SNOWFLAKE_HOST: 'acme.snowflakecomputing.com' };
+      const target = (env: NodeJS.ProcessEnv) => loadConfig({ env }).config.connections.target.snowflake;
+      expect(target({ ...spcsEnv, DXA_SPCS_TOKEN_PATH: token })).toMatchObject({
+        type: 'snowflake',
+        connection_name: '@SPCS_CONNECTION',
+        account: 'acme',
+      });
+      // Outside SPCS, or with a password or a connection name of its own, nothing is defaulted.
+      expect(target({ ...spcsEnv, DXA_SPCS_TOKEN_PATH: path.join(dir, 'absent') })).not.toHaveProperty(
+        'connection_name',
+      );
+      expect(
+        target({ ...spcsEnv, SNOWFLAKE_PASSWORD: 'pw', SNOWFLAKE_USER: 'u', DXA_SPCS_TOKEN_PATH: token }),
+      ).not.toHaveProperty('connection_name');
+      expect(target({ SNOWFLAKE_CONNECTION_NAME: 'prod', DXA_SPCS_TOKEN_PATH: token })).toMatchObject({
+        connection_name: 'prod',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { isPlainObject, setPath, type PlainObject } from './merge.js';
 
 export type EnvVar = {
@@ -31,6 +32,16 @@ export const ENV_VARS: readonly EnvVar[] = [
     description: 'how long SIGTERM waits for running jobs',
   },
   { name: 'PORT', key: 'server.port', description: 'gateway HTTP port' },
+  {
+    name: 'DXA_SPCS_TOKEN_PATH',
+    key: undefined,
+    description: 'SPCS OAuth token file (default /snowflake/session/token); its presence means "inside SPCS"',
+  },
+  {
+    name: 'DXA_HOST',
+    key: 'server.host',
+    description: 'address the gateway and worker health server listen on (0.0.0.0 in the image)',
+  },
   { name: 'REDIS_URL', key: 'redis.url', description: 'Redis URL (may carry a password)' },
   { name: 'DXA_REDIS_PREFIX', key: 'redis.prefix', description: 'prefix of every Redis key and queue' },
   { name: 'DXA_API_KEY', key: 'task_source.api.key', description: 'API key the gateway requires' },
@@ -92,12 +103,29 @@ export type EnvOverlay = {
 
 const isSet = (env: NodeJS.ProcessEnv, name: string) => (env[name] ?? '') !== '';
 
+/** Where Snowpark Container Services mounts the service's OAuth token. */
+const SPCS_TOKEN_FILE = '/snowflake/session/token';
+
+/**
+ * Inside SPCS (its token file exists) a Snowflake target that names no connection and has no
+ * password is the service's own session: `@SPCS_CONNECTION`, as the upstream agent does.
+ */
+function runsInSpcs(env: NodeJS.ProcessEnv): boolean {
+  if (isSet(env, 'SNOWFLAKE_CONNECTION_NAME') || isSet(env, 'SNOWFLAKE_PASSWORD')) return false;
+  return existsSync(env.DXA_SPCS_TOKEN_PATH || SPCS_TOKEN_FILE);
+}
+
 /** Builds the environment layer. Empty variables count as unset (Helm renders unset values as ""). */
 export function envOverlay(env: NodeJS.ProcessEnv): EnvOverlay {
   const sourceDefined = isSet(env, 'DATA_SOURCE_HOST') || isSet(env, 'DATA_SOURCE_DATABASE');
-  const snowflakeDefined = isSet(env, 'SNOWFLAKE_ACCOUNT') || isSet(env, 'SNOWFLAKE_CONNECTION_NAME');
+  const spcs = runsInSpcs(env);
+  const snowflakeDefined = isSet(env, 'SNOWFLAKE_ACCOUNT') || isSet(env, 'SNOWFLAKE_CONNECTION_NAME') || spcs;
   const overlay: PlainObject = {};
   const origins = new Map<string, string>();
+  if (spcs) {
+    setPath(overlay, `${SNOWFLAKE}.connection_name`, '@SPCS_CONNECTION');
+    origins.set(`${SNOWFLAKE}.connection_name`, 'the SPCS token file');
+  }
   for (const { name, key } of ENV_VARS) {
     const value = env[name];
     if (key === undefined || value === undefined || value === '') continue;
