@@ -3,16 +3,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages; CI runs as root. Elsewhere, install them yourself or run this with sudo.
-missing=()
-command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
-command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
-if [ "${#missing[@]}" -gt 0 ]; then
-  echo "check-deploy: installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y --no-install-recommends "${missing[@]}"
-fi
+# scripts/install.sh installs both (Debian packages).
+for tool in docker-compose shellcheck; do
+  command -v "$tool" >/dev/null 2>&1 || {
+    echo "check-deploy: $tool is missing; run scripts/install.sh" >&2
+    exit 1
+  }
+done
 
 # The gateway refuses to start without DXA_API_KEY; any value is enough to check the file.
 echo "check-deploy: docker-compose config -q"

@@ -38,7 +38,7 @@ describe('docker-compose.yml', () => {
     const probe = spawnSync('docker-compose', ['version'], { encoding: 'utf8' });
     if (probe.error || probe.status !== 0)
       throw new Error(
-        'docker-compose is not installed: run scripts/check-deploy.sh (it installs the Debian package) first',
+        'docker-compose is not installed: run scripts/install.sh (it installs the Debian package) first',
       );
     dir = mkdtempSync(path.join(tmpdir(), 'dxa-compose-'));
   });
