@@ -1,4 +1,4 @@
-import { UnrecoverableError, WaitingError, type Job, type Queue, type Worker } from 'bullmq';
+import { UnrecoverableError, type Job, type Queue, type Worker } from 'bullmq';
 import type { DxaConfig } from '@dxa/config';
 import {
   jobCatalog,
@@ -18,6 +18,7 @@ import type { StepDetail } from './handlers/types.js';
 import type { WorkerMetrics } from './metrics.js';
 import { planFailure, type FailurePlan } from './outcome.js';
 import { createPartitionDispatch } from './partitions/partition-dispatch.js';
+import { controlJob, handBackToQueue } from './job-control.js';
 import { ProgressReporter } from './progress.js';
 import { openJobConnectors } from './services/job-connectors.js';
 
@@ -111,15 +112,6 @@ export function createProcessor(
   };
 }
 
-/** Links BullMQ's signal to the job's own controller, whose reason is the error to surface. */
-function linkSignal(controller: AbortController, bullSignal: AbortSignal | undefined): () => void {
-  if (!bullSignal) return () => undefined;
-  const onAbort = (): void => controller.abort(stopError(bullSignal.reason));
-  if (bullSignal.aborted) onAbort();
-  else bullSignal.addEventListener('abort', onAbort, { once: true });
-  return () => bullSignal.removeEventListener('abort', onAbort);
-}
-
 type Scope = { ctx: ServiceContext; reporter: ProgressReporter; currentStep: () => string };
 
 /** The handler's view of this attempt: signal, progress, connectors and record access. */
@@ -162,12 +154,7 @@ function openScope(a: Attempt, signal: AbortSignal, stop: (reason: StopReason) =
 
 async function runAttempt(a: Attempt, bullSignal: AbortSignal | undefined): Promise<ProcessorResult> {
   const { deps, jobId } = a;
-  const controller = new AbortController();
-  const unlink = linkSignal(controller, bullSignal);
-  // Through BullMQ when it tracks the job, so its signal and ours agree; directly otherwise.
-  const stop = (reason: StopReason): void => {
-    if (!deps.bullWorker()?.cancelJob(jobId, reason)) controller.abort(stopError(reason));
-  };
+  const { controller, stop, unlink } = controlJob(jobId, deps.bullWorker, bullSignal);
   deps.active.add(jobId, { stop });
   deps.metrics.active.inc();
   const scope = openScope(a, controller.signal, stop);
@@ -254,12 +241,9 @@ async function fail(
   throw new UnrecoverableError(plan.message);
 }
 
-/** Puts the BullMQ job back in wait (another worker takes it) and tells BullMQ not to touch it. */
 async function handBack(a: Attempt): Promise<never> {
-  if (a.token === undefined) throw new Error('cannot hand back a job without its lock token');
-  await a.job.moveToWait(a.token);
   a.log.info('job handed back to the queue');
-  throw new WaitingError();
+  return handBackToQueue(a.job, a.token);
 }
 
 function logFailure(log: Logger, plan: FailurePlan, classified: Classified): void {

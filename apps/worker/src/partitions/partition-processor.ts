@@ -1,9 +1,10 @@
-import { UnrecoverableError, WaitingError, type Job, type Worker } from 'bullmq';
+import { UnrecoverableError, type Job, type Worker } from 'bullmq';
 import { TERMINAL_STATES, type PartitionEntry } from '@dxa/contracts';
 import { classifyError } from '@dxa/errors';
 import type { Logger } from '@dxa/logger';
 import type { JobRecord } from '@dxa/queue';
-import { STOP_REASONS, stopError, type StopReason } from '../active-jobs.js';
+import { STOP_REASONS, stopError } from '../active-jobs.js';
+import { controlJob, handBackToQueue } from '../job-control.js';
 import type { ProcessorDeps } from '../processor.js';
 import { openJobConnectors } from '../services/job-connectors.js';
 import { extractPartition } from '../services/partition-extract.js';
@@ -48,12 +49,7 @@ export function createPartitionProcessor(
     const update = (patch: EntryPatch) =>
       deps.store.updatePartition(data.parent, data.index, data.generation, patch);
     const id = job.id ?? '';
-    const controller = new AbortController();
-    const stop = (reason: StopReason): void => {
-      if (!deps.bullWorker()?.cancelJob(id, reason)) controller.abort(stopError(reason));
-    };
-    const onBullAbort = (): void => controller.abort(stopError(bullSignal?.reason));
-    bullSignal?.addEventListener('abort', onBullAbort, { once: true });
+    const { controller, stop, unlink } = controlJob(id, deps.bullWorker, bullSignal);
     deps.active.add(id, { stop });
     const connectors = openJobConnectors(deps.config, log);
     const counted = { rows: 0, bytes: 0 };
@@ -99,7 +95,7 @@ export function createPartitionProcessor(
       return await failPartition({ job, token, log, update, mask: deps.mask }, cause);
     } finally {
       clearInterval(ticker);
-      bullSignal?.removeEventListener('abort', onBullAbort);
+      unlink();
       deps.active.remove(id);
       await connectors.close();
     }
@@ -121,10 +117,8 @@ async function failPartition(scope: FailureScope, cause: unknown): Promise<never
   if (classified.kind === 'hand-back') {
     // The worker is shutting down: another worker takes the slice under the same snapshot.
     await update({ state: 'queued' });
-    if (scope.token === undefined) throw new Error('cannot hand back a partition without its lock token');
-    await job.moveToWait(scope.token);
     log.info('partition handed back to the queue');
-    throw new WaitingError();
+    return handBackToQueue(job, scope.token);
   }
   const message = scope.mask(classified.message);
   const error = { code: classified.code, message };

@@ -19,7 +19,7 @@ import { poolConfig } from './config.js';
 import { startCopy } from './copy-stream.js';
 import { wrapPgError } from './errors.js';
 import { planTablePartitions, singlePlan, slicePredicate } from './partitions.js';
-import { BEGIN_READ_ONLY, cancelBackend } from './session.js';
+import { BEGIN_READ_ONLY, withPooledClient } from './session.js';
 import { exportSnapshot, importSnapshot } from './snapshot.js';
 import { createPgValidationEndpoint, pgEndpointLabel } from './validation-endpoint.js';
 
@@ -80,27 +80,16 @@ export function createPostgresSource(conn: PostgresConnection, logger: Logger): 
     ctx: RunContext,
     fn: (client: PoolClient) => Promise<T>,
   ): Promise<T> {
-    let client: PoolClient | undefined;
-    const onAbort = () => {
-      const pid = (client as unknown as { processID?: unknown } | undefined)?.processID;
-      if (typeof pid === 'number') void cancelBackend(config, pid);
-    };
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
-    let failed = false;
     try {
       ctx.signal.throwIfAborted();
-      client = await pool.connect();
-      ctx.signal.throwIfAborted();
-      await client.query(BEGIN_READ_ONLY);
-      const result = await fn(client);
-      await client.query('COMMIT');
-      return result;
+      return await withPooledClient(pool, config, ctx.signal, async (client) => {
+        await client.query(BEGIN_READ_ONLY);
+        const result = await fn(client);
+        await client.query('COMMIT');
+        return result;
+      });
     } catch (thrown) {
-      failed = true;
       throw wrap(thrown, what, ctx.signal);
-    } finally {
-      ctx.signal.removeEventListener('abort', onAbort);
-      client?.release(failed ? true : undefined);
     }
   }
 
