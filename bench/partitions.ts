@@ -1,19 +1,17 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   PG_HOST,
   PG_PORT,
   PG_USER,
-  REDIS_URL,
   REPO_ROOT,
   cleanupRedisPrefix,
   spawnDxa,
-  uniquePrefix,
   type DxaProcess,
 } from '@dxa/testing';
 import { ensurePgbench } from '../tests/pgbench.js';
 import { machineLine } from './machine.js';
+import { benchStack } from './stack.js';
 import { writeBenchmarksDoc, type Figure } from './report.js';
 import { median, timeExtractJob, timeShell, type FinishedExtract } from './timing.js';
 
@@ -105,16 +103,7 @@ async function runSetup(url: string, config: string, setup: Setup, label: string
 
 async function main(): Promise<void> {
   const database = await ensurePgbench(SCALE);
-  const dir = mkdtempSync(join(tmpdir(), 'dxa-bench-parts-'));
-  const prefix = uniquePrefix('bench');
-  const config = join(dir, 'configuration.toml');
-  const stage = join(dir, 'stage');
-  writeFileSync(
-    config,
-    `[application]\nwork_dir = "${join(dir, 'work')}"\n[redis]\nurl = "${REDIS_URL}"\nprefix = "${prefix}"\n` +
-      `[connections.source.pg]\ntype = "postgresql"\nhost = "${PG_HOST}"\nport = ${PG_PORT}\ndatabase = "${database}"\nusername = "${PG_USER}"\n` +
-      `[connections.stage.local]\ntype = "local"\npath = "${stage}"\n`,
-  );
+  const { dir, prefix, config, stage } = benchStack('bench', database);
   const gateway = spawnDxa(['gateway', '--config', config, '--port', '0'], { env: { LOG_LEVEL: 'warn' } });
   const psqlFile = join(dir, 'psql.csv.gz');
   const psqlCmd = `psql -h ${PG_HOST} -p ${PG_PORT} -U ${PG_USER} -d ${database} -c "COPY pgbench_accounts TO STDOUT" | gzip -1 > ${psqlFile}`;

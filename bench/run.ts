@@ -1,18 +1,9 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import {
-  PG_HOST,
-  PG_PORT,
-  PG_USER,
-  REDIS_URL,
-  REPO_ROOT,
-  cleanupRedisPrefix,
-  spawnDxa,
-  uniquePrefix,
-} from '@dxa/testing';
+import { PG_HOST, PG_PORT, PG_USER, REPO_ROOT, cleanupRedisPrefix, spawnDxa } from '@dxa/testing';
 import { ensurePgbench } from '../tests/pgbench.js';
 import { machineLine } from './machine.js';
+import { benchStack } from './stack.js';
 import { writeBenchmarksDoc, type Figure } from './report.js';
 import { median, timeExtractJob, timeShell, type FinishedExtract } from './timing.js';
 
@@ -22,15 +13,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
 async function main(): Promise<void> {
   const database = await ensurePgbench(SCALE);
-  const dir = mkdtempSync(join(tmpdir(), 'dxa-bench-'));
-  const prefix = uniquePrefix('bench');
-  const config = join(dir, 'configuration.toml');
-  writeFileSync(
-    config,
-    `[application]\nwork_dir = "${join(dir, 'work')}"\n[redis]\nurl = "${REDIS_URL}"\nprefix = "${prefix}"\n` +
-      `[connections.source.pg]\ntype = "postgresql"\nhost = "${PG_HOST}"\nport = ${PG_PORT}\ndatabase = "${database}"\nusername = "${PG_USER}"\n` +
-      `[connections.stage.local]\ntype = "local"\npath = "${join(dir, 'stage')}"\n`,
-  );
+  const { dir, prefix, config } = benchStack('bench', database);
   const gateway = spawnDxa(['gateway', '--config', config, '--port', '0'], { env: { LOG_LEVEL: 'warn' } });
   const worker = spawnDxa(['worker', '--config', config, '--concurrency', '1'], {
     env: { LOG_LEVEL: 'warn' },

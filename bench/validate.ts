@@ -1,18 +1,9 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import {
-  PG_HOST,
-  PG_PORT,
-  PG_USER,
-  REDIS_URL,
-  REPO_ROOT,
-  cleanupRedisPrefix,
-  spawnDxa,
-  uniquePrefix,
-} from '@dxa/testing';
+import { REPO_ROOT, cleanupRedisPrefix, spawnDxa } from '@dxa/testing';
 import { ensurePgbench } from '../tests/pgbench.js';
 import { machineLine } from './machine.js';
+import { benchStack } from './stack.js';
 import { writeValidateDoc, type ValidateRun } from './report.js';
 import { referenceSql, timeReference } from './validate-reference.js';
 import { median } from './timing.js';
@@ -99,15 +90,10 @@ async function main(): Promise<void> {
   const out = resolve(REPO_ROOT, 'bench/out');
   mkdirSync(out, { recursive: true });
   const duckFile = join(out, `pgbench_s${SCALE}.duckdb`);
-  const dir = mkdtempSync(join(tmpdir(), 'dxa-bench-validate-'));
-  const prefix = uniquePrefix('benchv');
-  const config = join(dir, 'configuration.toml');
-  writeFileSync(
-    config,
-    `[application]\nwork_dir = "${join(dir, 'work')}"\n[redis]\nurl = "${REDIS_URL}"\nprefix = "${prefix}"\n` +
-      `[connections.source.pg]\ntype = "postgresql"\nhost = "${PG_HOST}"\nport = ${PG_PORT}\ndatabase = "${database}"\nusername = "${PG_USER}"\n` +
-      `[connections.stage.local]\ntype = "local"\npath = "${join(dir, 'stage')}"\n` +
-      `[connections.target.duck]\ntype = "duckdb"\npath = "${duckFile}"\n`,
+  const { dir, prefix, config } = benchStack(
+    'benchv',
+    database,
+    `[connections.target.duck]\ntype = "duckdb"\npath = "${duckFile}"\n`,
   );
   const gateway = spawnDxa(['gateway', '--config', config, '--port', '0'], { env: { LOG_LEVEL: 'warn' } });
   const worker = spawnDxa(['worker', '--config', config, '--concurrency', '1'], {
