@@ -1,6 +1,7 @@
 import { availableParallelism, hostname } from 'node:os';
 import type { Queue, Worker } from 'bullmq';
 import { connectionNames, type DxaConfig } from '@dxa/config';
+import { loadConnectorModules } from '@dxa/connectors';
 import { AffinityLabel, PRODUCT_VERSION, type WorkerInfo } from '@dxa/contracts';
 import { coerceError } from '@dxa/errors';
 import type { Logger } from '@dxa/logger';
@@ -212,6 +213,8 @@ async function shutdown(rt: Runtime, deadlineMs: number): Promise<void> {
 /** Starts one BullMQ worker per affinity label, the heartbeat, the cancel listener and the health server. */
 export async function startWorker(options: StartWorkerOptions): Promise<WorkerHandle> {
   const settings = settingsOf(options);
+  // Jobs build their connectors synchronously; only the kinds this configuration uses (and their SDKs) load.
+  await loadConnectorModules(options.config);
   const rt: Runtime = {
     settings,
     redis: await connectRedis(options.config),
