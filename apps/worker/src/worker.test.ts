@@ -5,7 +5,7 @@ import { createDestination } from '@dxa/connectors';
 import { JobSpec, queueNameFor } from '@dxa/contracts';
 import { MANIFEST_NAME } from '@dxa/files';
 import { createQueueEvents, createRedis, newJobId, type JobRecord } from '@dxa/queue';
-import { duckdbTableChecksum, pgTableChecksum, REDIS_URL } from '@dxa/testing';
+import { duckdbTableChecksum, eventually, pgTableChecksum, REDIS_URL } from '@dxa/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorker, type WorkerHandle } from './index.js';
 import { createHarness, pgConnection, type Harness } from './test-support/harness.js';
@@ -299,6 +299,8 @@ describe('worker', () => {
     const done = await h.waitFor(id, (r) => r.state !== 'active');
     expect(done).toMatchObject({ state: 'cancelled', error: { code: 'CANCELLED' } });
     expect(done.finished_at).toBeDefined();
+    // The entry says cancelled a moment before BullMQ moves the stopped job to its failed list.
+    await eventually(async () => (await h.queue(LABEL).getJobState(id)) === 'failed');
     expect(await h.queue(LABEL).getJobState(id)).toBe('failed');
     const destination = createDestination(h.config, 'warehouse', h.logger);
     expect(await destination.tableExists('endless', { signal: new AbortController().signal })).toBe(false);
