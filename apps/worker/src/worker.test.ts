@@ -266,6 +266,8 @@ describe('worker', () => {
     const done = await h.waitFor(id, (r) => r.state === 'failed');
     expect(done.error?.code).toBe('SOURCE_NOT_FOUND');
     expect(done.attempts).toBe(1);
+    // The entry is written before the processor throws; BullMQ moves the job to failed just after.
+    await eventually(async () => (await h.queue(LABEL).getJobState(id)) === 'failed');
     const job = await h.queue(LABEL).getJob(id);
     expect(job?.attemptsMade).toBe(1);
     expect(await job?.getState()).toBe('failed');
