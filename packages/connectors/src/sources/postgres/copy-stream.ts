@@ -1,7 +1,7 @@
 import type { Pool, PoolClient, PoolConfig } from 'pg';
-import { to as copyTo, type CopyToStreamQuery } from 'pg-copy-streams';
 import { addAbortSignal, type Readable } from 'node:stream';
 import type { Logger } from '@dxa/logger';
+import { CopyOutStream } from './copy-out.js';
 import { BEGIN_EXTRACT, cancelBackend } from './session.js';
 
 export type CopyRequest = {
@@ -16,8 +16,6 @@ export type CopyRequest = {
   /** Registers the clean-up of an abandoned COPY so close() can wait for it. */
   track: (cleanup: Promise<void>) => void;
 };
-
-type WithErrorHook = { handleError: (err: Error) => void };
 
 /**
  * Runs `COPY … TO STDOUT` on its own connection in a read-only snapshot and returns the stream.
@@ -44,18 +42,17 @@ export async function startCopy(req: CopyRequest): Promise<Readable> {
     client.removeListener('error', onClientError);
     client.release(destroy ? new Error('abandoned COPY') : undefined);
   };
-  let copy: CopyToStreamQuery;
+  let copy: CopyOutStream;
   try {
     await client.query(BEGIN_EXTRACT);
     const sql = await req.statement(client);
     req.signal.throwIfAborted();
-    copy = client.query(copyTo(sql, { highWaterMark: 1 << 20 }));
+    // Server and socket errors reach the stream through pg, wrapped once there.
+    copy = client.query(new CopyOutStream(sql, { highWaterMark: 1 << 20, wrapError: req.wrap }));
   } catch (thrown) {
     release(true);
     throw req.wrap(thrown);
   }
-  // pg-copy-streams reports server and socket errors through handleError; wrap them once here.
-  (copy as unknown as WithErrorHook).handleError = (err: Error) => copy.destroy(req.wrap(err));
   let ended = false;
   copy.once('end', () => {
     ended = true;
