@@ -51,7 +51,7 @@ describe('a partitioned migrate on one worker', () => {
     const record = await h.waitFor(id, isDone);
     expect(record.state, JSON.stringify(record.error)).toBe('completed');
     expect(record.result?.load?.rows).toBe(ROWS);
-    expect(record.result?.extract?.partitions).toMatchObject({ count: 4, method: 'key', key: 'id' });
+    expect(record.result?.extract?.partitions).toMatchObject({ count: 4, method: 'pages' });
     const entries = Object.values(record.partitions ?? {});
     expect(entries.map((e) => e.state)).toEqual(['completed', 'completed', 'completed', 'completed']);
     expect(entries.reduce((sum, e) => sum + e.rows, 0)).toBe(ROWS);
@@ -129,7 +129,7 @@ describe('a partitioned migrate on one worker', () => {
     const record = await h.waitFor(id, isDone);
     expect(record.state).toBe('failed');
     expect(record.error?.code).toBe('SOURCE_NOT_FOUND');
-    expect(record.error?.message).toMatch(/partition \d of 4 \(id/);
+    expect(record.error?.message).toMatch(/partition \d of 4 \(pages \d+–/);
     expect(existsSync(path.join(h.stageDir, 'doomed', id, '_manifest.json'))).toBe(false);
   });
 });

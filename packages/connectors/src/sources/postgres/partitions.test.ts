@@ -38,6 +38,10 @@ beforeAll(async () => {
     CREATE TABLE big (id int4 PRIMARY KEY);
     INSERT INTO big SELECT g FROM generate_series(1, 240000) g;
     CREATE VIEW nums_view AS SELECT * FROM nums;
+    CREATE TABLE parted (id int PRIMARY KEY, v text) PARTITION BY RANGE (id);
+    CREATE TABLE parted_low PARTITION OF parted FOR VALUES FROM (MINVALUE) TO (3000);
+    CREATE TABLE parted_high PARTITION OF parted FOR VALUES FROM (3000) TO (MAXVALUE);
+    INSERT INTO parted SELECT g, md5(g::text) FROM generate_series(1, 6000) g;
     ANALYZE;
   `);
   source = createPostgresSource(db.conn, createLogger('postgres-partitions-test'));
@@ -66,8 +70,20 @@ async function expectSlicesCoverAll(r: SourceRef, plan: PartitionPlan): Promise<
 }
 
 describe('planPartitions', () => {
-  it('splits on an integer primary key, auto-sized from the heap', async () => {
+  it('splits a table into page ranges by default, even with a primary key', async () => {
     const r = ref({ table: 'nums' });
+    const plan = await source.planPartitions!(r, { requested: 4, targetBytes: AUTO.targetBytes }, ctx());
+    expect(plan.method).toBe('pages');
+    expect(plan.key).toBeUndefined();
+    expect(plan.reason).toContain('4 page ranges');
+    expect(plan.reason).toContain('name source.key to split on a key');
+    const sizes = await expectSlicesCoverAll(r, plan);
+    expect(sizes.every((n) => n > 0)).toBe(true);
+    await expectSlicesCoverAll(ref({ table: 'nums', where: 'id % 3 = 0' }), plan);
+  });
+
+  it('splits on a named integer key, auto-sized from the heap', async () => {
+    const r = ref({ table: 'nums', key: ['id'] });
     const plan = await source.planPartitions!(r, { requested: 'auto', targetBytes: 256 * 1024 }, ctx());
     expect(plan.method).toBe('key');
     expect(plan.key).toBe('id');
@@ -83,7 +99,7 @@ describe('planPartitions', () => {
   });
 
   it('honours an explicit count and a where filter', async () => {
-    const r = ref({ table: 'nums', where: 'id % 3 = 0 AND id > 100' });
+    const r = ref({ table: 'nums', key: ['id'], where: 'id % 3 = 0 AND id > 100' });
     const plan = await source.planPartitions!(r, { requested: 5, targetBytes: AUTO.targetBytes }, ctx());
     expect(plan.method).toBe('key');
     expect(plan.bounds).toHaveLength(5);
@@ -93,7 +109,7 @@ describe('planPartitions', () => {
   });
 
   it('splits on a text key, quoting awkward boundary values', async () => {
-    const r = ref({ table: 'words', columns: ['n', 'code'] });
+    const r = ref({ table: 'words', key: ['code'], columns: ['n', 'code'] });
     const plan = await source.planPartitions!(r, { requested: 7, targetBytes: AUTO.targetBytes }, ctx());
     expect(plan).toMatchObject({ method: 'key', key: 'code' });
     expect(plan.bounds).toHaveLength(7);
@@ -108,7 +124,7 @@ describe('planPartitions', () => {
   });
 
   it('places the boundaries of a large table from a sample', async () => {
-    const r = ref({ table: 'big' });
+    const r = ref({ table: 'big', key: ['id'] });
     const plan = await source.planPartitions!(r, { requested: 8, targetBytes: AUTO.targetBytes }, ctx());
     expect(plan).toMatchObject({ method: 'key', key: 'id', estimatedRows: 240000 });
     expect(plan.bounds).toHaveLength(8);
@@ -121,13 +137,22 @@ describe('planPartitions', () => {
     const r = ref({ table: 'heap' });
     const plan = await source.planPartitions!(r, { requested: 4, targetBytes: AUTO.targetBytes }, ctx());
     expect(plan.method).toBe('pages');
-    expect(plan.reason).toContain('no single-column primary key');
+    expect(plan.reason).toContain('page ranges read the heap in order');
     expect(plan.bounds).toHaveLength(4);
     expect(plan.bounds[0]).toMatchObject({ kind: 'pages', from: 0 });
     expect(plan.bounds.at(-1)).toMatchObject({ kind: 'pages', to: null });
     const sizes = await expectSlicesCoverAll(r, plan);
     expect(sizes.filter((n) => n > 0).length).toBe(4);
     await expectSlicesCoverAll(ref({ table: 'heap', where: 'a = 3' }), plan);
+  });
+
+  it('splits a partitioned table (no page ranges across partitions) on its primary key', async () => {
+    const r = ref({ table: 'parted' });
+    const plan = await source.planPartitions!(r, { requested: 3, targetBytes: AUTO.targetBytes }, ctx());
+    expect(plan).toMatchObject({ method: 'key', key: 'id' });
+    expect(plan.bounds).toHaveLength(3);
+    const sizes = await expectSlicesCoverAll(r, plan);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(6000);
   });
 
   it('keeps rows with a NULL key, given a nullable indexed key', async () => {
@@ -140,7 +165,7 @@ describe('planPartitions', () => {
   });
 
   it('splits by pages when the rows are not stored in key order', async () => {
-    const r = ref({ table: 'shuffled' });
+    const r = ref({ table: 'shuffled', key: ['code'] });
     const plan = await source.planPartitions!(r, { requested: 3, targetBytes: AUTO.targetBytes }, ctx());
     expect(plan.method).toBe('pages');
     expect(plan.reason).toMatch(/not stored in code order \(correlation -?0\.\d\d\)/);

@@ -3,41 +3,22 @@ import type { PartitionBounds, PartitionPlan, SourceRef } from '@dxa/contracts';
 import { TerminalError } from '@dxa/errors';
 import type { PartitionRequest } from '../../core/types.js';
 import { quoteIdent, resolveTable, type ResolvedTable } from './catalog.js';
+import {
+  chooseKey,
+  INTEGER_TYPES,
+  keyColumns,
+  tableStats,
+  type KeyColumn,
+  type TableStats,
+} from './partition-stats.js';
 
 const MAX_AUTO_PARTITIONS = 256;
 const MAX_PARTITIONS = 1024;
 /** A sample of about this many rows places the key boundaries well enough. */
 const SAMPLE_ROWS = 75_000;
-const INTEGER_TYPES = new Set(['int2', 'int4', 'int8']);
-/** Base types whose text form casts back to the same value and whose btree order is stable. */
-const ORDERABLE_TYPES = new Set([
-  ...INTEGER_TYPES,
-  ...['numeric', 'text', 'varchar', 'bpchar', 'date', 'timestamp', 'timestamptz', 'uuid'],
-]);
 /** Planning renders key values as text; fix the settings that change that text. */
 const TEXT_SETTINGS =
   "SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO'; SET LOCAL extra_float_digits = 3";
-
-type TableStats = {
-  relkind: string;
-  rows: number | undefined;
-  bytes: number;
-  pages: number;
-  version: number;
-};
-type KeyColumn = {
-  name: string;
-  baseType: string;
-  indexed: boolean;
-  primary: boolean;
-  /** pg_stats correlation of the column with the heap order; null before ANALYZE. */
-  correlation: number | null;
-};
-/**
- * Below this |correlation| the rows of one key range are spread over most heap pages: every slice
- * would scan most of the table, so page ranges are used instead.
- */
-const MIN_KEY_CORRELATION = 0.8;
 
 function formatSize(bytes: number): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB'];
@@ -52,91 +33,6 @@ function formatSize(bytes: number): string {
 
 function whereSql(ref: SourceRef): string {
   return ref.where === undefined ? '' : ` WHERE (\n${ref.where}\n)`;
-}
-
-async function tableStats(client: ClientBase, oid: number): Promise<TableStats> {
-  // A partitioned table has no heap of its own: add up its leaf partitions.
-  const { rows } = await client.query<{
-    relkind: string;
-    rows: number;
-    bytes: number;
-    block: number;
-    version: number;
-  }>(
-    `SELECT c.relkind::text AS relkind,
-            CASE WHEN c.relkind = 'p'
-                 THEN (SELECT sum(GREATEST(p.reltuples, 0))::float8 FROM pg_catalog.pg_class p
-                        WHERE p.oid IN (SELECT relid FROM pg_catalog.pg_partition_tree(c.oid) WHERE isleaf))
-                 ELSE c.reltuples::float8 END AS rows,
-            CASE WHEN c.relkind = 'p'
-                 THEN (SELECT sum(pg_catalog.pg_relation_size(relid))::float8
-                         FROM pg_catalog.pg_partition_tree(c.oid) WHERE isleaf)
-                 WHEN c.relkind IN ('r', 'm') THEN pg_catalog.pg_relation_size(c.oid)::float8
-                 ELSE 0 END AS bytes,
-            current_setting('block_size')::int AS block,
-            current_setting('server_version_num')::int AS version
-       FROM pg_catalog.pg_class c WHERE c.oid = $1::oid`,
-    [oid],
-  );
-  const row = rows[0]!;
-  const bytes = Number(row.bytes ?? 0);
-  const estimated = Number(row.rows ?? -1);
-  return {
-    relkind: row.relkind,
-    // reltuples is -1 until the table was first vacuumed or analyzed.
-    rows: estimated >= 0 && (estimated > 0 || bytes === 0) ? Math.round(estimated) : undefined,
-    bytes,
-    pages: Math.ceil(bytes / row.block),
-    version: row.version,
-  };
-}
-
-async function keyColumns(client: ClientBase, oid: number): Promise<KeyColumn[]> {
-  const { rows } = await client.query<KeyColumn>(
-    `SELECT a.attname AS name, bt.typname::text AS "baseType",
-            EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                      JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
-                      JOIN pg_catalog.pg_am am ON am.oid = ic.relam
-                     WHERE i.indrelid = a.attrelid AND i.indkey[0] = a.attnum AND am.amname = 'btree'
-                       AND i.indpred IS NULL) AS indexed,
-            EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                     WHERE i.indrelid = a.attrelid AND i.indisprimary AND i.indnkeyatts = 1
-                       AND i.indkey[0] = a.attnum) AS primary,
-            (SELECT s.correlation::float8 FROM pg_catalog.pg_stats s
-              WHERE s.schemaname = n.nspname AND s.tablename = c.relname AND s.attname = a.attname
-              LIMIT 1) AS correlation
-       FROM pg_catalog.pg_attribute a
-       JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
-       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-       JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
-       JOIN pg_catalog.pg_type bt ON bt.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END
-      WHERE a.attrelid = $1::oid AND a.attnum > 0 AND NOT a.attisdropped`,
-    [oid],
-  );
-  return rows;
-}
-
-/** The key to split on, or why there is none. */
-function chooseKey(columns: KeyColumn[], ref: SourceRef): { key: KeyColumn } | { why: string } {
-  let candidate: KeyColumn | undefined;
-  if (ref.key?.length === 1) {
-    const name = ref.key[0]!;
-    const folded = columns.filter((c) => c.name.toLowerCase() === name.toLowerCase());
-    candidate = columns.find((c) => c.name === name) ?? (folded.length === 1 ? folded[0] : undefined);
-    if (!candidate) return { why: `the key ${name} is not a column of the table` };
-  } else {
-    candidate = columns.find((c) => c.primary);
-    if (!candidate) return { why: 'no single-column primary key' };
-  }
-  if (!candidate.indexed) return { why: `the key ${candidate.name} does not lead a btree index` };
-  if (!ORDERABLE_TYPES.has(candidate.baseType))
-    return { why: `the key ${candidate.name} has type ${candidate.baseType}, which is not split on` };
-  const correlation = candidate.correlation;
-  if (correlation !== null && Math.abs(correlation) < MIN_KEY_CORRELATION)
-    return {
-      why: `the rows are not stored in ${candidate.name} order (correlation ${correlation.toFixed(2)}), so each key range would scan most of the table`,
-    };
-  return { key: candidate };
 }
 
 /** Evenly spaced integer boundaries between min and max, when a sample found nothing. */
@@ -236,6 +132,18 @@ export async function planTablePartitions(
     return singlePlan(`read in one piece: ${why}`, known);
   }
   const asked = request.requested === 'auto' ? `${count} wanted for ~${size}` : `${count} asked for`;
+  const pagesPossible =
+    (stats.relkind === 'r' || stats.relkind === 'm') && stats.version >= 140000 && stats.pages > 1;
+  // Page ranges are TID range scans: sequential heap reads, no index, exact under the shared
+  // snapshot, and cheaper for the server than key ranges (measured in docs/scaling.md). A key is
+  // split on when the job names one, or when pages cannot be used (partitioned tables, PG < 14).
+  if (pagesPossible && ref.key?.length !== 1)
+    return pagePlan(
+      stats,
+      count,
+      asked,
+      'page ranges read the heap in order; name source.key to split on a key',
+    );
   const choice = ['r', 'm', 'p'].includes(stats.relkind)
     ? chooseKey(await keyColumns(client, table.oid), ref)
     : { why: 'it is not a plain table' };
@@ -256,16 +164,7 @@ export async function planTablePartitions(
       ...known,
     };
   }
-  if ((stats.relkind === 'r' || stats.relkind === 'm') && stats.version >= 140000 && stats.pages > 1) {
-    const bounds = pageBounds(stats.pages, count);
-    const fewer = bounds.length < count ? ` (${asked}; the table has only ${stats.pages} pages)` : '';
-    return {
-      method: 'pages',
-      reason: `no usable key (${choice.why}); ${bounds.length} page ranges of ~${formatSize(stats.bytes / bounds.length)} each${fewer}`,
-      bounds,
-      ...known,
-    };
-  }
+  if (pagesPossible) return pagePlan(stats, count, asked, `no usable key: ${choice.why}`);
   const why =
     stats.relkind === 'r' || stats.relkind === 'm'
       ? stats.version < 140000
@@ -273,6 +172,17 @@ export async function planTablePartitions(
         : 'the table is too small to split by pages'
       : `it is not a plain table (${stats.relkind === 'v' ? 'a view' : stats.relkind === 'f' ? 'a foreign table' : 'relkind ' + stats.relkind})`;
   return singlePlan(`read in one piece: no usable key (${choice.why}) and ${why}`, known);
+}
+
+function pagePlan(stats: TableStats, count: number, asked: string, why: string): PartitionPlan {
+  const bounds = pageBounds(stats.pages, count);
+  const fewer = bounds.length < count ? ` (${asked}; the table has only ${stats.pages} pages)` : '';
+  return {
+    method: 'pages',
+    reason: `${bounds.length} page ranges of ~${formatSize(stats.bytes / bounds.length)} each${fewer} (${why})`,
+    bounds,
+    ...estimates(stats),
+  };
 }
 
 function pageNumber(value: number): string {
