@@ -23,6 +23,8 @@ const FORMAT = process.env.BENCH_FORMAT === 'parquet' ? 'parquet' : 'csv';
 
 type Run = FinishedExtract & {
   peakRssMiB: number[];
+  /** CPU seconds each worker process spent during the run (all its threads). */
+  workerCpuSeconds: number[];
   /** CPU seconds the PostgreSQL server processes spent during the run (the source's share of the work). */
   sourceCpuSeconds: number;
 };
@@ -44,6 +46,13 @@ function postgresCpuSeconds(): number {
     }
   }
   return ticks / TICKS_PER_SECOND;
+}
+
+/** CPU seconds a process has used so far (utime + stime of all its threads). */
+function processCpuSeconds(proc: DxaProcess): number {
+  const stat = readFileSync(`/proc/${proc.child.pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / TICKS_PER_SECOND;
 }
 
 /** Peak resident set of a process so far (VmHWM), MiB. */
@@ -83,6 +92,7 @@ async function runSetup(url: string, config: string, setup: Setup, label: string
   try {
     await Promise.all(workers.map((w) => w.waitFor(/worker \S+ serving/)));
     const cpuBefore = postgresCpuSeconds();
+    const workerCpuBefore = workers.map(processCpuSeconds);
     const timed = await timeExtractJob(url, {
       type: 'extract',
       affinity: label,
@@ -94,6 +104,7 @@ async function runSetup(url: string, config: string, setup: Setup, label: string
     return {
       ...timed,
       peakRssMiB: workers.map(peakRssMiB),
+      workerCpuSeconds: workers.map((w, i) => processCpuSeconds(w) - workerCpuBefore[i]!),
       sourceCpuSeconds: postgresCpuSeconds() - cpuBefore,
     };
   } finally {
@@ -117,6 +128,7 @@ async function main(): Promise<void> {
         bytes: statSync(psqlFile).size,
         files: 1,
         peakRssMiB: [],
+        workerCpuSeconds: [],
         partitions: 1,
       });
       for (const [s, setup] of SETUPS.entries()) {
@@ -131,7 +143,7 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   const figures: Figure[] = [
-    (({ peakRssMiB: _none, ...r }) => ({
+    (({ peakRssMiB: _none, workerCpuSeconds: _cpu, ...r }) => ({
       name: 'psql COPY | gzip -1 (reference)',
       rows: ROWS,
       ...r,

@@ -13,6 +13,8 @@ export type Figure = {
   peakRssMiB?: number[];
   /** CPU seconds the source database server spent during the run. */
   sourceCpuSeconds?: number;
+  /** CPU seconds each worker process spent during the run. */
+  workerCpuSeconds?: number[];
 };
 
 const DOC = resolve(REPO_ROOT, 'docs/benchmarks.md');
@@ -21,17 +23,21 @@ function table(figures: Figure[]): string {
   const ref = figures.find((f) => f.reference);
   const withRss = figures.some((f) => f.peakRssMiB !== undefined);
   const withCpu = figures.some((f) => f.sourceCpuSeconds !== undefined);
+  const withWorkerCpu = figures.some((f) => f.workerCpuSeconds !== undefined);
   const lines = [
-    `| run | rows/s | seconds | output | files | vs reference |${withRss ? ' peak RSS per worker |' : ''}${withCpu ? ' PostgreSQL CPU s |' : ''}`,
-    `|---|---:|---:|---:|---:|---:|${withRss ? '---:|' : ''}${withCpu ? '---:|' : ''}`,
+    `| run | rows/s | seconds | output | files | vs reference |${withRss ? ' peak RSS per worker |' : ''}${withCpu ? ' PostgreSQL CPU s |' : ''}${withWorkerCpu ? ' worker CPU s |' : ''}`,
+    `|---|---:|---:|---:|---:|---:|${withRss ? '---:|' : ''}${withCpu ? '---:|' : ''}${withWorkerCpu ? '---:|' : ''}`,
   ];
   for (const f of figures) {
     const rate = f.rows / f.seconds;
     const ratio = ref ? (rate / (ref.rows / ref.seconds)).toFixed(2) : '-';
     const rss = withRss ? ` ${f.peakRssMiB?.map((m) => `${m.toFixed(0)} MiB`).join(', ') ?? '-'} |` : '';
     const cpu = withCpu ? ` ${f.sourceCpuSeconds?.toFixed(1) ?? '-'} |` : '';
+    const workerCpu = withWorkerCpu
+      ? ` ${f.workerCpuSeconds?.map((s) => s.toFixed(1)).join(' + ') || '-'} |`
+      : '';
     lines.push(
-      `| ${f.name.replaceAll('|', '\\|')} | ${Math.round(rate).toLocaleString('en-US')} | ${f.seconds.toFixed(2)} | ${(f.bytes / 2 ** 20).toFixed(1)} MiB | ${f.files} | ${f.reference ? '1.00 (reference)' : `${ratio}×`} |${rss}${cpu}`,
+      `| ${f.name.replaceAll('|', '\\|')} | ${Math.round(rate).toLocaleString('en-US')} | ${f.seconds.toFixed(2)} | ${(f.bytes / 2 ** 20).toFixed(1)} MiB | ${f.files} | ${f.reference ? '1.00 (reference)' : `${ratio}×`} |${rss}${cpu}${workerCpu}`,
     );
   }
   return lines.join('\n');
