@@ -47,6 +47,7 @@ export class CopyOutStream extends Readable {
   private forwarding = false;
   private finished = false;
   private readonly onReadable = () => this.forward();
+  private readonly wrapError: (err: Error) => Error;
 
   constructor(
     private readonly text: string,
@@ -56,17 +57,16 @@ export class CopyOutStream extends Readable {
     this.wrapError = options.wrapError ?? ((err) => err);
   }
 
-  private readonly wrapError: (err: Error) => Error;
-
   /** Called by pg when the query reaches the connection. */
   submit(connection: Connection): void {
     this.connection = connection;
     const socket = connection.stream;
     const handlers = socket.listeners('data') as DataHandler[];
-    if (handlers.length !== 1)
+    const pgHandler = handlers[0];
+    if (handlers.length !== 1 || pgHandler === undefined)
       throw new Error(`expected one data listener on the socket, found ${handlers.length}`);
-    this.pgDataHandler = handlers[0];
-    socket.removeListener('data', this.pgDataHandler!);
+    this.pgDataHandler = pgHandler;
+    socket.removeListener('data', pgHandler);
     socket.pause();
     socket.on('readable', this.onReadable);
     connection.query(this.text);
