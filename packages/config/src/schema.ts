@@ -61,6 +61,7 @@ export const SqlServerConnection = genericDbConnection('sqlserver', 1433).extend
 });
 export const TeradataConnection = genericDbConnection('teradata', 1025);
 export const MysqlConnection = genericDbConnection('mysql', 3306);
+export type MysqlConnection = z.infer<typeof MysqlConnection>;
 
 export const SourceConnection = z.discriminatedUnion('type', [
   PostgresConnection,

@@ -7,6 +7,7 @@ export { createS3Stage } from './stages/s3/index.js';
 export { createAzureBlobStage } from './stages/azure-blob/index.js';
 export { createDuckdbDestination } from './destinations/duckdb/index.js';
 export { createPostgresSource } from './sources/postgres/index.js';
+export { createMysqlSource } from './sources/mysql/index.js';
 export { createPostgresDestination } from './destinations/postgres/index.js';
 export { createSnowflakeDestination } from './destinations/snowflake/index.js';
 export { createSnowflakeStage } from './stages/snowflake/index.js';

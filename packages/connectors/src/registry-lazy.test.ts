@@ -55,7 +55,8 @@ process.stdout.write(JSON.stringify([...resolved, ...required]));
   return JSON.parse(stdout) as string[];
 }
 
-const SDKS = /snowflake-sdk|@azure[/+]|@aws-sdk[/+]|tedious|mysql/;
+// mysql2 by its package name: a checkout path may itself contain "mysql".
+const SDKS = /snowflake-sdk|@azure[/+]|@aws-sdk[/+]|tedious|(?:^|[/+])mysql2(?:[/@]|$)/;
 
 let dir: string;
 beforeAll(async () => {
@@ -78,6 +79,16 @@ describe('connector modules load only for configured kinds', () => {
     expect(loaded).toContain('pg');
     expect(loaded).toContain('@duckdb/node-api');
     expect(loaded.filter((p) => SDKS.test(p))).toEqual([]);
+  });
+
+  it('a MySQL source loads mysql2 and no cloud or Snowflake SDK', async () => {
+    const loaded = await packagesLoadedFor(
+      { source: { my: { type: 'mysql', database: 'mysql' } } },
+      path.join(dir, 'mysql.log'),
+    );
+    expect(loaded).toContain('mysql2/promise');
+    expect(loaded).not.toContain('pg');
+    expect(loaded.filter((p) => /snowflake-sdk|@azure[/+]|@aws-sdk[/+]|tedious/.test(p))).toEqual([]);
   });
 
   it('an S3 stage loads the AWS SDK and still no Snowflake or Azure one', async () => {

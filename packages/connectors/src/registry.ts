@@ -43,6 +43,7 @@ export const capabilities: Partial<Record<DestinationKind, DestinationCapabiliti
  */
 const moduleLoaders = {
   'source:postgresql': () => import('./sources/postgres/index.js'),
+  'source:mysql': () => import('./sources/mysql/index.js'),
   'stage:local': () => import('./stages/local/index.js'),
   'stage:s3': () => import('./stages/s3/index.js'),
   'stage:azure_blob': () => import('./stages/azure-blob/index.js'),
@@ -105,9 +106,10 @@ export function createSource(config: DxaConfig, name: string, logger: Logger): S
   switch (conn.type) {
     case 'postgresql':
       return loadedModule('source:postgresql').createPostgresSource(conn, logger.child({ connection: name }));
+    case 'mysql':
+      return loadedModule('source:mysql').createMysqlSource(conn, logger.child({ connection: name }));
     case 'sqlserver':
     case 'teradata':
-    case 'mysql':
       throw notSupported('source', name, conn.type);
   }
 }

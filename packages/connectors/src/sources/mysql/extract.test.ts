@@ -1,0 +1,137 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Readable } from 'node:stream';
+import { CancelledError } from '@dxa/errors';
+import { createLogger } from '@dxa/logger';
+import type { SourceConnector } from '../../core/types.js';
+import { createMysqlSource } from './source.js';
+import { activeThreads, createTestDatabase, eventually, type TestDatabase } from './test-support.js';
+
+const logger = createLogger('mysql-extract-test');
+const ctx = () => ({ signal: new AbortController().signal });
+const ROWS = 200_000;
+const big = { connection: 'my', table: 'big' };
+
+let db: TestDatabase;
+let source: SourceConnector;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await db.sql.query(
+    `CREATE TABLE ${db.name}.big (id int PRIMARY KEY, label varchar(80), amount decimal(14,4), at datetime(6));
+     INSERT INTO ${db.name}.big
+     SELECT seq, concat(md5(seq), IF(seq % 1000 = 0, ',\n"x"', ''), md5(seq + 1)), seq / 7, TIMESTAMP '2001-01-01 00:00:00' + INTERVAL seq SECOND
+       FROM ${db.name}.seq_1_to_${ROWS}`,
+  );
+  source = createMysqlSource(db.conn, logger);
+});
+afterAll(async () => {
+  await source?.close();
+  await db?.drop();
+});
+
+/** Counts CSV records (quote-aware) and sums the first field. */
+function tally(text: string): { records: number; idSum: number } {
+  let records = 0;
+  let idSum = 0;
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"') quoted = !quoted;
+    else if (ch === '\n' && !quoted) {
+      const line = text.slice(start, i);
+      if (records > 0) idSum += Number(line.slice(0, line.indexOf(',')));
+      records += 1;
+      start = i + 1;
+    }
+  }
+  return { records, idSum };
+}
+
+describe('streaming', () => {
+  it(`streams ${ROWS} rows in large chunks, every row once`, async () => {
+    const r = big;
+    const { columns } = await source.describe(r, ctx());
+    const stream = await source.extractCsv(r, columns, ctx());
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
+    const text = Buffer.concat(chunks).toString('utf8');
+    expect(text.slice(0, text.indexOf('\n'))).toBe('id,label,amount,at');
+    expect(tally(text)).toEqual({ records: ROWS + 1, idSum: (ROWS * (ROWS + 1)) / 2 });
+    // Rows are batched: far fewer chunks than rows.
+    expect(chunks.length).toBeLessThan(ROWS / 100);
+    expect(await source.count(r, ctx())).toBe(ROWS);
+    expect(await activeThreads(db)).toEqual([]);
+  });
+
+  it('holds back while nobody reads: the table is not buffered in memory', async () => {
+    const { columns } = await source.describe(big, ctx());
+    const controller = new AbortController();
+    const stream = await source.extractCsv(big, columns, { signal: controller.signal });
+    const first = (await (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]().next()) as {
+      value: Buffer;
+    };
+    expect(first.value.length).toBeGreaterThan(0);
+    // Long enough to send the whole table (the test above streams it all in about that time).
+    await sleep(1500);
+    // The server is still sending, held back by the paused socket, and the stream holds at most
+    // its high-water mark plus one batch of the ~15 MB table.
+    expect((await activeThreads(db)).map((t) => t.info)).toEqual([
+      expect.stringContaining('FROM `') as unknown,
+    ]);
+    expect(stream.readableLength).toBeLessThan(3 << 20);
+    controller.abort();
+    expect(await eventually(async () => (await activeThreads(db)).length === 0)).toBe(true);
+  });
+});
+
+describe('cancellation', () => {
+  async function failure(stream: Readable): Promise<unknown> {
+    return new Promise((resolve) => {
+      stream.once('error', resolve);
+      stream.once('end', () => resolve(undefined));
+    });
+  }
+
+  it('aborting mid-stream fails the stream with a CancelledError and kills the query on the server', async () => {
+    const controller = new AbortController();
+    const r = { connection: 'my', query: `SELECT a.id, SLEEP(0.001) AS s FROM big a ORDER BY a.id` };
+    const stream = await source.extractCsv(r, [], { signal: controller.signal });
+    const failed = failure(stream);
+    let bytes = 0;
+    stream.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+    });
+    expect(
+      await eventually(async () => (await activeThreads(db)).some((t) => t.info.includes('SLEEP'))),
+    ).toBe(true);
+    controller.abort();
+    expect(await failed).toBeInstanceOf(CancelledError);
+    expect(await eventually(async () => (await activeThreads(db)).length === 0)).toBe(true);
+    expect(bytes).toBeLessThan(ROWS * 10);
+    // The pool still works afterwards.
+    expect(await source.count({ connection: 'my', table: 'big', where: 'id <= 10' }, ctx())).toBe(10);
+  });
+
+  it('fails with a CancelledError when the signal is already aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(source.extractCsv(big, [], { signal: controller.signal })).rejects.toBeInstanceOf(
+      CancelledError,
+    );
+  });
+
+  it('close() ends streams nobody reads and leaves no thread running', async () => {
+    const other = createMysqlSource(db.conn, logger);
+    const stream = await other.extractCsv(
+      { connection: 'my', query: 'SELECT a.id, b.id AS b FROM big a CROSS JOIN big b' },
+      [],
+      ctx(),
+    );
+    const failed = failure(stream);
+    await other.close();
+    expect(await failed).toBeInstanceOf(CancelledError);
+    expect(await eventually(async () => (await activeThreads(db)).length === 0)).toBe(true);
+  });
+});
