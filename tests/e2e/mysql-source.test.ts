@@ -111,11 +111,20 @@ username = "root"
         format,
         target: { connection: 'warehouse', table, mode: 'replace' },
         options: { file_size_mb: 0.25 },
+        validation: { levels: ['count', 'schema', 'metrics', 'rows'], key: ['id'] },
       });
       expect(res.status).toBe(202);
       const view = await stack.waitForState(res.body.id!, ['completed', 'failed', 'cancelled']);
       expect(view.state, JSON.stringify(view.error)).toBe('completed');
       expect(view.result?.extract?.files.length).toBeGreaterThan(1);
+      // Every validation level ran through the source's validation endpoint (dialect mysql).
+      expect(view.result?.validation, JSON.stringify(view.result?.validation)).toMatchObject({
+        status: 'passed',
+        count: { status: 'passed', source_rows: ROWS, target_rows: ROWS },
+        schema: { status: 'passed' },
+        metrics: { status: 'passed' },
+        rows: { status: 'passed' },
+      });
       const rows = await duckdbQuery(
         stack.duckdbFile,
         `SELECT ${PROBES.map((p) => `${p.duck} AS "${p.name}"`).join(', ')} FROM ${table} AS t ORDER BY t."id"`,

@@ -12,6 +12,7 @@ import { poolOptions } from './config.js';
 import { wrapMysqlError } from './errors.js';
 import { startExtract } from './extract.js';
 import { withSnapshot } from './session.js';
+import { createMysqlValidationEndpoint, mysqlEndpointLabel } from './validation-endpoint.js';
 
 function label(ref: SourceRef): string {
   return ref.table ?? 'query';
@@ -19,8 +20,8 @@ function label(ref: SourceRef): string {
 
 /**
  * MySQL / MariaDB source: information_schema describe, streamed SELECTs encoded to interchange CSV
- * in a read-only consistent snapshot, counts with the same filters. No partitions or shared
- * snapshot yet: every extract reads its selection in one piece.
+ * in a read-only consistent snapshot, counts with the same filters, and a validation endpoint. No
+ * partitions or shared snapshot yet: every extract reads its selection in one piece.
  */
 export function createMysqlSource(conn: MysqlConnection, logger: Logger): SourceConnector {
   const options = poolOptions(conn);
@@ -94,6 +95,15 @@ export function createMysqlSource(conn: MysqlConnection, logger: Logger): Source
       active.add(stream);
       stream.once('close', () => active.delete(stream));
       return stream;
+    },
+
+    validationEndpoint() {
+      return createMysqlValidationEndpoint({
+        pool,
+        options,
+        password: conn.password,
+        label: mysqlEndpointLabel(conn),
+      });
     },
 
     async close() {

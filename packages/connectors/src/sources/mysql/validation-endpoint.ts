@@ -1,0 +1,93 @@
+import type { Pool, PoolConnection, PoolOptions, RowDataPacket } from 'mysql2/promise';
+import type { MysqlConnection } from '@dxa/config';
+import type { Column } from '@dxa/contracts';
+import type { Relation, ValidationColumn, ValidationEndpoint } from '@dxa/validation';
+import { describeQuery, describeTable, resolveTable } from './catalog.js';
+import { wrapMysqlError } from './errors.js';
+import { withSnapshot } from './session.js';
+
+export type MysqlEndpointOptions = {
+  /** The connector's pool: the endpoint borrows connections from it and never ends it. */
+  pool: Pool;
+  options: PoolOptions;
+  password: string | undefined;
+  /** e.g. `mysql app@db.internal:3306/sales`, for reports. */
+  label: string;
+};
+
+/** `mysql user@host:port/database`: no password, nothing from extra options. */
+export function mysqlEndpointLabel(conn: MysqlConnection): string {
+  return `mysql ${conn.username ?? ''}@${conn.host}:${conn.port}/${conn.database ?? ''}`;
+}
+
+// Same as the PostgreSQL endpoint's; not imported from there, which would load pg.
+function toValidationColumn(column: Column): ValidationColumn {
+  return {
+    name: column.name,
+    engineType: column.sourceType,
+    type: column.type,
+    nullable: column.nullable,
+    ...(column.precision === undefined ? {} : { precision: column.precision }),
+    ...(column.scale === undefined ? {} : { scale: column.scale }),
+  };
+}
+
+function relationLabel(relation: Relation): string {
+  return 'table' in relation ? relation.table : 'query';
+}
+
+/**
+ * Validation's view of a MySQL / MariaDB source with the `mysql` dialect of @dxa/validation:
+ * every statement runs in the extract's read-only snapshot session (UTC time zone); aborting
+ * kills the server thread.
+ */
+export function createMysqlValidationEndpoint(endpoint: MysqlEndpointOptions): ValidationEndpoint {
+  async function readOnly<T>(
+    what: string,
+    signal: AbortSignal,
+    fn: (c: PoolConnection) => Promise<T>,
+  ): Promise<T> {
+    try {
+      signal.throwIfAborted();
+      return await withSnapshot(endpoint.pool, endpoint.options, signal, fn);
+    } catch (thrown) {
+      throw wrapMysqlError(thrown, { step: 'validate', what, password: endpoint.password, signal });
+    }
+  }
+
+  return {
+    dialect: 'mysql',
+    label: endpoint.label,
+
+    async describe(relation, signal) {
+      const description = await readOnly(`describe ${relationLabel(relation)}`, signal, (c) =>
+        'table' in relation
+          ? describeTable(c, { connection: endpoint.label, table: relation.table })
+          : describeQuery(c, relation.query),
+      );
+      return description.columns.map(toValidationColumn);
+    },
+
+    query(sql, signal) {
+      return readOnly('validation query', signal, async (c) => (await c.query<RowDataPacket[]>(sql))[0]);
+    },
+
+    async primaryKey(relation, signal) {
+      if (!('table' in relation)) return undefined;
+      const table = relation.table;
+      return readOnly(`look up the primary key of ${table}`, signal, async (c) => {
+        const resolved = await resolveTable(c, table);
+        const [rows] = await c.query<RowDataPacket[]>(
+          `SELECT COLUMN_NAME AS name FROM information_schema.KEY_COLUMN_USAGE
+            WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND CONSTRAINT_NAME = 'PRIMARY'
+            ORDER BY ORDINAL_POSITION`,
+          [resolved.schema, resolved.name],
+        );
+        return rows.length === 0 ? undefined : rows.map((r) => String(r['name']));
+      });
+    },
+
+    // The pool belongs to the connector, which ends it.
+    close: () => Promise.resolve(),
+  };
+}
