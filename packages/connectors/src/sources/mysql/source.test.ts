@@ -161,6 +161,27 @@ describe('selections', () => {
     });
   });
 
+  it('fails an extract with a bad where with a terminal error on the stream, leaving no thread', async () => {
+    const r = ref({ table: 'all_types', where: 'id >' });
+    const error = await source
+      .extractCsv(r, [], ctx())
+      .then(readAll)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TerminalError);
+    expect(error).toMatchObject({
+      code: 'BAD_SQL',
+      message: expect.stringContaining('extract all_types') as unknown,
+    });
+    expect(await eventually(async () => (await activeThreads(db)).length === 0)).toBe(true);
+  });
+
+  it('refuses slices: the source reads a selection in one piece', async () => {
+    const slice = { bounds: { kind: 'pages' as const, from: 0, to: 10 } };
+    await expect(source.extractCsv(ref({ table: 'all_types' }), [], ctx(), slice)).rejects.toMatchObject({
+      code: 'INVALID_JOB',
+    });
+  });
+
   it('reads in a read-only transaction: a query cannot write', async () => {
     const error = await source
       .extractCsv(ref({ query: "INSERT INTO log VALUES ('written')" }), [], ctx())
