@@ -3,12 +3,12 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { RowDataPacket } from 'mysql2/promise';
 import { TerminalError } from '@dxa/errors';
-import { duckdbReadCsvSql, quoteDuckdbString, writeCsvGzipParts, writeParquetParts } from '@dxa/files';
+import { writeParquetParts } from '@dxa/files';
 import { createLogger } from '@dxa/logger';
 import type { SourceConnector } from '../../core/types.js';
+import { duckdbProbeRows, extractToParts } from '../fidelity-support.js';
 import { ALL_TYPES } from './fixture.js';
 import { createMysqlSource } from './source.js';
 import { createTestDatabase, readAll, type TestDatabase } from './test-support.js';
@@ -86,19 +86,6 @@ async function expectedRows(): Promise<(string | null)[][]> {
   return rows.map((r) => PROBES.map((p) => (r[p.name] as string | null) ?? null));
 }
 
-async function duckdbRows(from: string): Promise<(string | null)[][]> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
-    const sql = `SELECT ${PROBES.map((p) => `${p.duck} AS "${p.name}"`).join(', ')} FROM (${from}) ORDER BY id`;
-    const reader = await connection.runAndReadAll(sql);
-    return reader.getRows().map((row) => row.map((v) => (v === null ? null : String(v))));
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
-
 /** Compares row by row; floats by value (the two sides print them differently), the rest as text. */
 function expectSameValues(actual: (string | null)[][], expected: (string | null)[][]): void {
   expect(actual).toHaveLength(expected.length);
@@ -145,37 +132,16 @@ describe('MariaDB → interchange CSV → DuckDB fidelity', () => {
   });
 
   it('keeps every value through Parquet parts', async () => {
-    const { columns } = await source.describe(ref, ctx());
-    const files = await writeParquetParts({
-      input: await source.extractCsv(ref, columns, ctx()),
-      columns,
-      dir,
-      fileSizeBytes: 256 * 1024,
-      signal: ctx().signal,
-    });
+    const { files, readBack } = await extractToParts(source, ref, dir, 'parquet');
     expect(files.length).toBeGreaterThan(1);
     expect(files.reduce((n, f) => n + f.rows, 0)).toBe(20_004);
-    const rows = await duckdbRows(`SELECT * FROM read_parquet(${quoteDuckdbString(join(dir, '*.parquet'))})`);
-    expectSameValues(rows, await expectedRows());
+    expectSameValues(await duckdbProbeRows(PROBES, readBack), await expectedRows());
   });
 
   it('keeps every value through gzip CSV parts read with duckdbReadCsvSql', async () => {
-    const { columns } = await source.describe(ref, ctx());
-    const files = await writeCsvGzipParts({
-      input: await source.extractCsv(ref, columns, ctx()),
-      columns,
-      dir,
-      fileSizeBytes: 256 * 1024,
-      signal: ctx().signal,
-    });
+    const { files, readBack } = await extractToParts(source, ref, dir, 'csv');
     expect(files.length).toBeGreaterThan(1);
-    const rows = await duckdbRows(
-      duckdbReadCsvSql(
-        files.map((f) => f.localPath),
-        columns,
-      ),
-    );
-    expectSameValues(rows, await expectedRows());
+    expectSameValues(await duckdbProbeRows(PROBES, readBack), await expectedRows());
   });
 
   it('fails with a terminal error naming the column on a zero date, leaving no files', async () => {

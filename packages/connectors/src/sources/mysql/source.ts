@@ -1,12 +1,11 @@
 import mysql from 'mysql2/promise';
 import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
-import { once } from 'node:events';
-import type { Readable } from 'node:stream';
 import type { MysqlConnection } from '@dxa/config';
 import type { SourceRef } from '@dxa/contracts';
-import { CancelledError, TerminalError } from '@dxa/errors';
+import { TerminalError } from '@dxa/errors';
 import type { Logger } from '@dxa/logger';
 import type { RunContext, SourceConnector, SourceDescription } from '../../core/types.js';
+import { OpenStreams } from '../../core/open-streams.js';
 import { countSql, describeQuery, describeTable, extractSql } from './catalog.js';
 import { poolOptions } from './config.js';
 import { wrapMysqlError } from './errors.js';
@@ -27,8 +26,7 @@ export function createMysqlSource(conn: MysqlConnection, logger: Logger): Source
   const options = poolOptions(conn);
   const pool = mysql.createPool(options);
   const log = logger.child({ connector: 'mysql', host: conn.host, database: conn.database });
-  const active = new Set<Readable>();
-  const cleanups = new Set<Promise<void>>();
+  const streams = new OpenStreams();
   const wrap = (thrown: unknown, what: string, signal?: AbortSignal) =>
     wrapMysqlError(thrown, { step: 'extract', what, password: conn.password, ...(signal ? { signal } : {}) });
 
@@ -87,14 +85,9 @@ export function createMysqlSource(conn: MysqlConnection, logger: Logger): Source
         logger: log,
         what,
         wrap: (thrown) => wrap(thrown, what, ctx.signal),
-        track: (cleanup) => {
-          cleanups.add(cleanup);
-          void cleanup.finally(() => cleanups.delete(cleanup));
-        },
+        track: streams.track,
       });
-      active.add(stream);
-      stream.once('close', () => active.delete(stream));
-      return stream;
+      return streams.add(stream);
     },
 
     validationEndpoint() {
@@ -107,12 +100,7 @@ export function createMysqlSource(conn: MysqlConnection, logger: Logger): Source
     },
 
     async close() {
-      // Streams still open are cancelled; their clean-up is registered when they emit 'close'.
-      const closed = [...active].map((stream) => once(stream, 'close').catch(() => undefined));
-      for (const stream of active)
-        stream.destroy(new CancelledError('the MySQL source was closed', { step: 'extract' }));
-      await Promise.all(closed);
-      await Promise.all([...cleanups]);
+      await streams.close('the MySQL source was closed');
       await pool.end();
     },
   };

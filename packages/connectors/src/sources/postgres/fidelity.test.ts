@@ -3,11 +3,11 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { TerminalError } from '@dxa/errors';
-import { duckdbReadCsvSql, quoteDuckdbString, writeCsvGzipParts, writeParquetParts } from '@dxa/files';
+import { writeParquetParts } from '@dxa/files';
 import { createLogger } from '@dxa/logger';
 import type { SourceConnector } from '../../core/types.js';
+import { duckdbProbeRows, extractToParts } from '../fidelity-support.js';
 import { createPostgresSource } from './source.js';
 import { createTestDatabase, type TestDatabase } from './test-support.js';
 
@@ -128,19 +128,6 @@ async function expectedRows(): Promise<(string | null)[][]> {
   return rows.map((r) => PROBES.map((p) => r[p.name] ?? null));
 }
 
-async function duckdbRows(from: string): Promise<(string | null)[][]> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
-    const sql = `SELECT ${PROBES.map((p) => `${p.duck} AS "${p.name}"`).join(', ')} FROM (${from}) ORDER BY id`;
-    const reader = await connection.runAndReadAll(sql);
-    return reader.getRows().map((row) => row.map((v) => (v === null ? null : String(v))));
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
-
 function float(value: string | null): number | null {
   if (value === null) return null;
   return ({ inf: Infinity, '-inf': -Infinity, nan: NaN } as Record<string, number>)[value] ?? Number(value);
@@ -172,41 +159,21 @@ function expectSameValues(actual: (string | null)[][], expected: (string | null)
 
 describe('PostgreSQL → interchange CSV → DuckDB fidelity', () => {
   it('keeps every value through Parquet parts', async () => {
-    const r = { connection: 'pg', table: 'fid' };
-    const { columns } = await source.describe(r, ctx());
-    const files = await writeParquetParts({
-      input: await source.extractCsv(r, columns, ctx()),
-      columns,
+    const { files, readBack } = await extractToParts(
+      source,
+      { connection: 'pg', table: 'fid' },
       dir,
-      fileSizeBytes: 256 * 1024,
-      signal: ctx().signal,
-    });
+      'parquet',
+    );
     expect(files.length).toBeGreaterThan(1);
     expect(files.reduce((n, f) => n + f.rows, 0)).toBe(20_005);
-    const types = await duckdbRows(
-      `SELECT * FROM read_parquet(${quoteDuckdbString(join(dir, '*.parquet'))})`,
-    );
-    expectSameValues(types, await expectedRows());
+    expectSameValues(await duckdbProbeRows(PROBES, readBack), await expectedRows());
   });
 
   it('keeps every value through gzip CSV parts read with duckdbReadCsvSql', async () => {
-    const r = { connection: 'pg', table: 'fid' };
-    const { columns } = await source.describe(r, ctx());
-    const files = await writeCsvGzipParts({
-      input: await source.extractCsv(r, columns, ctx()),
-      columns,
-      dir,
-      fileSizeBytes: 256 * 1024,
-      signal: ctx().signal,
-    });
+    const { files, readBack } = await extractToParts(source, { connection: 'pg', table: 'fid' }, dir, 'csv');
     expect(files.length).toBeGreaterThan(1);
-    const rows = await duckdbRows(
-      duckdbReadCsvSql(
-        files.map((f) => f.localPath),
-        columns,
-      ),
-    );
-    expectSameValues(rows, await expectedRows());
+    expectSameValues(await duckdbProbeRows(PROBES, readBack), await expectedRows());
   });
 
   it('fails loudly on values DuckDB cannot hold, leaving no files', async () => {

@@ -1,10 +1,8 @@
 import pg from 'pg';
 import type { PoolClient } from 'pg';
-import { once } from 'node:events';
-import type { Readable } from 'node:stream';
 import type { PostgresConnection } from '@dxa/config';
 import { describeBounds, type SourceRef } from '@dxa/contracts';
-import { CancelledError, TerminalError } from '@dxa/errors';
+import { TerminalError } from '@dxa/errors';
 import type { Logger } from '@dxa/logger';
 import type {
   Column,
@@ -14,6 +12,7 @@ import type {
   SourceConnector,
   SourceDescription,
 } from '../../core/types.js';
+import { OpenStreams } from '../../core/open-streams.js';
 import { asSubquery, describeQuery, describeTable, quoteIdent, resolveTable } from './catalog.js';
 import { poolConfig } from './config.js';
 import { startCopy } from './copy-stream.js';
@@ -68,8 +67,7 @@ export function createPostgresSource(conn: PostgresConnection, logger: Logger): 
   const log = logger.child({ connector: 'postgresql', host: conn.host, database: conn.database });
   // Idle clients can fail (server restart); the pool drops them, we only log.
   pool.on('error', (err) => log.warn('idle PostgreSQL connection failed', { error: err.message }));
-  const active = new Set<Readable>();
-  const cleanups = new Set<Promise<void>>();
+  const streams = new OpenStreams();
   const snapshots = new Set<HeldSnapshot>();
   const wrap = (thrown: unknown, what: string, signal?: AbortSignal) =>
     wrapPgError(thrown, { step: 'extract', what, password: conn.password, ...(signal ? { signal } : {}) });
@@ -154,14 +152,9 @@ export function createPostgresSource(conn: PostgresConnection, logger: Logger): 
         signal: ctx.signal,
         logger: log,
         wrap: (thrown) => wrap(thrown, what, ctx.signal),
-        track: (cleanup) => {
-          cleanups.add(cleanup);
-          void cleanup.finally(() => cleanups.delete(cleanup));
-        },
+        track: streams.track,
       });
-      active.add(stream);
-      stream.once('close', () => active.delete(stream));
-      return stream;
+      return streams.add(stream);
     },
 
     validationEndpoint() {
@@ -174,12 +167,7 @@ export function createPostgresSource(conn: PostgresConnection, logger: Logger): 
     },
 
     async close() {
-      // Streams still open are cancelled; their clean-up is registered when they emit 'close'.
-      const closed = [...active].map((stream) => once(stream, 'close').catch(() => undefined));
-      for (const stream of active)
-        stream.destroy(new CancelledError('the PostgreSQL source was closed', { step: 'extract' }));
-      await Promise.all(closed);
-      await Promise.all([...cleanups]);
+      await streams.close('the PostgreSQL source was closed');
       await Promise.all([...snapshots].map((held) => held.release()));
       await pool.end();
     },
