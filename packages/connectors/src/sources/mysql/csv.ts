@@ -1,11 +1,16 @@
-import { Transform, type TransformCallback } from 'node:stream';
+import { Readable } from 'node:stream';
 import { TerminalError } from '@dxa/errors';
 import { T, isBinaryField, type FieldInfo } from './types.js';
 
-/** Encodes one non-NULL raw value (the server's text, or bytes) as an interchange CSV field. */
-type Encoder = (raw: Buffer) => string;
-
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const NEWLINE = 0x0a;
+const RETURN = 0x0d;
+const BACKSLASH = 0x5c;
+const DOT = 0x2e;
 const NEEDS_QUOTES = /[",\r\n]/;
+/** Rows are pushed in chunks of about this many bytes. */
+const BATCH_BYTES = 256 * 1024;
 
 /** CSV quoting of docs/interchange.md: empty text and `\.` are quoted too (NULL is the bare empty field). */
 export function csvField(text: string): string {
@@ -13,35 +18,106 @@ export function csvField(text: string): string {
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-// Zero dates and zero parts (`0000-00-00`, `2024-00-15`) exist only in MySQL: no target can hold them.
-const ZERO_PART = /^\d{4}-(?:00|\d\d-00)/;
+/**
+ * The CSV bytes being built. Fields are copied byte for byte from the server's text (utf8mb4, so
+ * already UTF-8): no string per field, no join, no re-encoding.
+ */
+class CsvBytes {
+  buf = Buffer.allocUnsafe(BATCH_BYTES * 2);
+  pos = 0;
 
-function temporal(name: string, suffix: string): Encoder {
-  return (raw) => {
-    const text = raw.toString('latin1');
-    if (ZERO_PART.test(text))
+  reserve(bytes: number): void {
+    if (this.pos + bytes <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + bytes));
+    this.buf.copy(bigger, 0, 0, this.pos);
+    this.buf = bigger;
+  }
+
+  /** Copies `raw` (space reserved by the caller); a loop beats a native call for short values. */
+  copy(raw: Buffer): void {
+    const { buf } = this;
+    if (raw.length < 16) for (let i = 0; i < raw.length; i++) buf[this.pos + i] = raw[i]!;
+    else buf.set(raw, this.pos);
+    this.pos += raw.length;
+  }
+
+  text(value: string): void {
+    this.reserve(Buffer.byteLength(value));
+    this.pos += this.buf.write(value, this.pos, 'utf8');
+  }
+
+  /** The bytes so far; later writes go to a new buffer (the consumer keeps this one). */
+  take(): Buffer {
+    const out = this.buf.subarray(0, this.pos);
+    this.buf = Buffer.allocUnsafe(BATCH_BYTES * 2);
+    this.pos = 0;
+    return out;
+  }
+}
+
+/** Writes one non-NULL raw value (the server's text, or bytes) as an interchange CSV field. */
+type FieldWriter = (raw: Buffer, out: CsvBytes) => void;
+
+// Numbers, decimals, years and times never hold a quote, comma or newline.
+const plain: FieldWriter = (raw, out) => {
+  out.reserve(raw.length);
+  out.copy(raw);
+};
+
+const bytes: FieldWriter = (raw, out) => {
+  out.text(`\\x${raw.toString('hex')}`);
+};
+
+function needsQuotes(raw: Buffer): boolean {
+  if (raw.length === 0 || (raw.length === 2 && raw[0] === BACKSLASH && raw[1] === DOT)) return true;
+  for (let i = 0; i < raw.length; i++) {
+    const b = raw[i];
+    if (b === QUOTE || b === COMMA || b === NEWLINE || b === RETURN) return true;
+  }
+  return false;
+}
+
+const text: FieldWriter = (raw, out) => {
+  if (!needsQuotes(raw)) return plain(raw, out);
+  out.reserve(raw.length * 2 + 2);
+  const { buf } = out;
+  buf[out.pos++] = QUOTE;
+  for (let i = 0; i < raw.length; i++) {
+    const b = raw[i]!;
+    buf[out.pos++] = b;
+    if (b === QUOTE) buf[out.pos++] = QUOTE;
+  }
+  buf[out.pos++] = QUOTE;
+};
+
+const ZERO = 0x30;
+const UTC_SUFFIX = Buffer.from('+00');
+
+// Zero dates and zero parts (`0000-00-00`, `2024-00-15`) exist only in MySQL: no target can hold them.
+function temporal(name: string, utc: boolean): FieldWriter {
+  return (raw, out) => {
+    if ((raw[5] === ZERO && raw[6] === ZERO) || (raw[8] === ZERO && raw[9] === ZERO)) {
+      const value = raw.toString('latin1');
       throw new TerminalError(
         'BAD_SQL',
-        `column ${name} holds the zero date ${text}, which no target can represent; filter it out with "where" or select NULLIF(${name}, '0000-00-00') in a query`,
+        `column ${name} holds the zero date ${value}, which no target can represent; filter it out with "where" or select NULLIF(${name}, '0000-00-00') in a query`,
         { step: 'extract' },
       );
-    return text + suffix;
+    }
+    out.reserve(raw.length + UTC_SUFFIX.length);
+    out.copy(raw);
+    if (utc) out.copy(UTC_SUFFIX); // the session's time_zone is '+00:00'
   };
 }
 
-const bytes: Encoder = (raw) => `\\x${raw.toString('hex')}`;
-const text: Encoder = (raw) => csvField(raw.toString('utf8'));
-// Numbers, decimals, years and times never hold a quote, comma or newline.
-const plain: Encoder = (raw) => raw.toString('latin1');
-
-export function encoderFor(f: FieldInfo): Encoder {
+function writerFor(f: FieldInfo): FieldWriter {
   switch (f.columnType) {
     case T.DATE:
     case T.NEWDATE:
     case T.DATETIME:
-      return temporal(f.name, '');
+      return temporal(f.name, false);
     case T.TIMESTAMP:
-      return temporal(f.name, '+00'); // the session's time_zone is '+00:00'
+      return temporal(f.name, true);
     case T.TINY:
     case T.SHORT:
     case T.LONG:
@@ -59,59 +135,56 @@ export function encoderFor(f: FieldInfo): Encoder {
   }
 }
 
-const BATCH_CHARS = 256 * 1024;
-
 /**
- * Rows (arrays of raw Buffers or null, mysql2 with `typeCast: false, rowsAsArray: true`) in,
- * interchange CSV bytes out, many rows per chunk. `setFields` must come before the first row: it
- * writes the header and picks each column's encoder from the result metadata.
+ * Interchange CSV of a result set, fed row by row (arrays of raw Buffers or null, from mysql2 with
+ * `typeCast: false, rowsAsArray: true`) and read as ~256 kB chunks. `addRow` returns false when
+ * the reader is full: the caller pauses the connection until `_read` calls `resume`.
  */
-export class CsvEncoder extends Transform {
-  private encoders: Encoder[] | undefined;
-  private pending: string[] = [];
-  private pendingChars = 0;
+export class CsvRows extends Readable {
+  private writers: FieldWriter[] | undefined;
+  private readonly out = new CsvBytes();
 
-  constructor() {
-    super({ writableObjectMode: true, writableHighWaterMark: 256, readableHighWaterMark: 1 << 20 });
+  constructor(private readonly resumeSource: () => void) {
+    super({ highWaterMark: 1 << 20 });
   }
 
+  override _read(): void {
+    this.resumeSource();
+  }
+
+  /** Must come before the first row: writes the header and picks each column's writer. */
   setFields(fields: FieldInfo[]): void {
-    this.encoders = fields.map(encoderFor);
-    this.add(`${fields.map((f) => csvField(f.name)).join(',')}\n`);
+    this.writers = fields.map(writerFor);
+    this.out.text(`${fields.map((f) => csvField(f.name)).join(',')}\n`);
   }
 
-  private add(line: string): void {
-    this.pending.push(line);
-    this.pendingChars += line.length;
-    if (this.pendingChars >= BATCH_CHARS) this.drain();
-  }
-
-  private drain(): void {
-    if (this.pending.length === 0) return;
-    this.push(Buffer.from(this.pending.join(''), 'utf8'));
-    this.pending = [];
-    this.pendingChars = 0;
-  }
-
-  override _transform(row: (Buffer | null)[], _enc: BufferEncoding, done: TransformCallback): void {
-    const encoders = this.encoders;
-    if (!encoders) return done(new Error('CsvEncoder: a row arrived before the result metadata'));
+  /** Encodes one row; throws (a zero date) without writing anything of it. */
+  addRow(row: (Buffer | null)[]): boolean {
+    const writers = this.writers;
+    if (!writers) throw new Error('CsvRows: a row arrived before the result metadata');
+    const { out } = this;
+    const start = out.pos;
     try {
-      let line = '';
       for (let i = 0; i < row.length; i++) {
         const raw = row[i];
-        if (i > 0) line += ',';
-        if (raw !== null && raw !== undefined) line += encoders[i]!(raw);
+        if (i > 0) {
+          out.reserve(1);
+          out.buf[out.pos++] = COMMA;
+        }
+        if (raw !== null && raw !== undefined) writers[i]!(raw, out);
       }
-      this.add(`${line}\n`);
-      done();
     } catch (thrown) {
-      done(thrown as Error);
+      out.pos = start;
+      throw thrown;
     }
+    out.reserve(1);
+    out.buf[out.pos++] = NEWLINE;
+    return out.pos >= BATCH_BYTES ? this.push(out.take()) : true;
   }
 
-  override _flush(done: TransformCallback): void {
-    this.drain();
-    done();
+  /** Pushes what is left and ends the stream. */
+  finish(): void {
+    if (this.out.pos > 0) this.push(this.out.take());
+    this.push(null);
   }
 }

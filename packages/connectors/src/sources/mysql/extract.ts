@@ -3,7 +3,7 @@ import type { Pool, PoolConnection, PoolOptions } from 'mysql2/promise';
 import type { Readable } from 'node:stream';
 import { CancelledError } from '@dxa/errors';
 import type { Logger } from '@dxa/logger';
-import { CsvEncoder } from './csv.js';
+import { CsvRows } from './csv.js';
 import { beginSnapshot, killThread } from './session.js';
 import type { FieldInfo } from './types.js';
 
@@ -23,8 +23,8 @@ export type ExtractRequest = {
 };
 
 /**
- * Streams a SELECT on its own connection in a read-only snapshot as interchange CSV. mysql2's row
- * stream pauses the socket when the encoder's buffer is full, so the table is never buffered. When
+ * Streams a SELECT on its own connection in a read-only snapshot as interchange CSV. The
+ * connection is paused while the reader is full, so the table is never buffered. When
  * the rows end the snapshot commits and the connection goes back to the pool; if the CSV stream is
  * destroyed first (abort, close, consumer or value failure) the server thread is killed and the
  * connection destroyed, so nothing is left running.
@@ -46,25 +46,35 @@ export async function startExtract(req: ExtractRequest): Promise<Readable> {
     conn.destroy();
     throw req.wrap(thrown);
   }
-  const csv = new CsvEncoder();
   // typeCast false hands every value over as raw bytes.
-  // The promise wrapper's `connection` is the callback API's, whose query object streams.
+  // The promise wrapper's `connection` is the callback API's, whose query emits each row.
   const core = conn.connection as unknown as CoreConnection;
+  // Rows go straight from the query's events into the CSV bytes: no object stream per row.
+  const csv = new CsvRows(() => core.resume());
   const query = core.query({ sql, rowsAsArray: true, typeCast: false });
-  const rows = query.stream({ highWaterMark: 512 });
   const fail = (err: Error) => csv.destroy(req.wrap(err));
   // Server errors reach the query; a dropped socket only the connection (a streaming query has no
-  // callback to hand it to). The query keeps a listener after its stream is gone.
-  query.on('error', () => undefined);
+  // callback to hand it to).
+  query.on('error', fail);
   core.on('error', fail);
-  rows.on('fields', (fields: FieldInfo[]) => csv.setFields(fields));
-  rows.on('error', fail);
-  rows.pipe(csv);
+  query.on('fields', (fields: FieldInfo[]) => {
+    if (!csv.destroyed) csv.setFields(fields);
+  });
+  query.on('result', (row: (Buffer | null)[]) => {
+    if (csv.destroyed) return;
+    try {
+      if (!csv.addRow(row)) core.pause();
+    } catch (thrown) {
+      csv.destroy(thrown as Error);
+    }
+  });
 
   let ended = false;
-  rows.once('end', () => {
+  query.once('end', () => {
+    if (csv.destroyed) return;
     ended = true;
     core.off('error', fail);
+    csv.finish();
     conn.query('COMMIT').then(
       () => conn.release(),
       () => conn.destroy(),
@@ -74,22 +84,18 @@ export async function startExtract(req: ExtractRequest): Promise<Readable> {
   req.signal.addEventListener('abort', onAbort, { once: true });
   csv.once('close', () => {
     req.signal.removeEventListener('abort', onAbort);
-    if (!ended) {
-      rows.unpipe(csv);
-      req.track(abandon(req, conn, rows));
-    }
+    if (!ended) req.track(abandon(req, conn));
   });
   csv.on('error', (err) => req.logger.debug('mysql extract stream failed', { error: err.message }));
   return csv;
 }
 
-async function abandon(req: ExtractRequest, conn: PoolConnection, rows: Readable): Promise<void> {
+async function abandon(req: ExtractRequest, conn: PoolConnection): Promise<void> {
   const failure = await killThread(req.options, conn.threadId);
   if (failure)
     req.logger.warn('could not kill the extract on the server; closing its connection', {
       error: failure.message,
     });
-  rows.destroy();
   // A destroyed connection leaves the pool; its socket closes, so the server thread ends too.
   conn.destroy();
 }
