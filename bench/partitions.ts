@@ -31,28 +31,33 @@ type Run = FinishedExtract & {
 
 const TICKS_PER_SECOND = 100;
 
+/**
+ * CPU seconds a process has used so far, from its `/proc/<pid>/stat` text: utime and stime (fields
+ * 14–15 of stat, 12–13 after the command), plus its waited-for children's (cutime, cstime) if asked.
+ */
+function statCpuSeconds(stat: string, withChildren: boolean): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const indexes = withChildren ? [11, 12, 13, 14] : [11, 12];
+  return indexes.reduce((sum, i) => sum + Number(fields[i] ?? 0), 0) / TICKS_PER_SECOND;
+}
+
 /** CPU seconds used so far by every PostgreSQL server process (`comm` postgres), children included. */
 function postgresCpuSeconds(): number {
-  let ticks = 0;
+  let seconds = 0;
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (!stat.includes('(postgres)')) continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // utime, stime, cutime, cstime are fields 14–17 of stat, 12–15 after the command.
-      ticks += [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i] ?? 0), 0);
+      if (stat.includes('(postgres)')) seconds += statCpuSeconds(stat, true);
     } catch {
       // the process ended while being read
     }
   }
-  return ticks / TICKS_PER_SECOND;
+  return seconds;
 }
 
 /** CPU seconds a process has used so far (utime + stime of all its threads). */
 function processCpuSeconds(proc: DxaProcess): number {
-  const stat = readFileSync(`/proc/${proc.child.pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / TICKS_PER_SECOND;
+  return statCpuSeconds(readFileSync(`/proc/${proc.child.pid}/stat`, 'utf8'), false);
 }
 
 /** Peak resident set of a process so far (VmHWM), MiB. */
