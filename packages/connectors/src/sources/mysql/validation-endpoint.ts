@@ -1,7 +1,7 @@
 import type { Pool, PoolConnection, PoolOptions, RowDataPacket } from 'mysql2/promise';
 import type { MysqlConnection } from '@dxa/config';
-import type { Column } from '@dxa/contracts';
-import type { Relation, ValidationColumn, ValidationEndpoint } from '@dxa/validation';
+import type { ValidationEndpoint } from '@dxa/validation';
+import { relationLabel, toValidationColumn } from '../../core/validation-relations.js';
 import { describeQuery, describeTable, resolveTable } from './catalog.js';
 import { wrapMysqlError } from './errors.js';
 import { withSnapshot } from './session.js';
@@ -18,22 +18,6 @@ export type MysqlEndpointOptions = {
 /** `mysql user@host:port/database`: no password, nothing from extra options. */
 export function mysqlEndpointLabel(conn: MysqlConnection): string {
   return `mysql ${conn.username ?? ''}@${conn.host}:${conn.port}/${conn.database ?? ''}`;
-}
-
-// Same as the PostgreSQL endpoint's; not imported from there, which would load pg.
-function toValidationColumn(column: Column): ValidationColumn {
-  return {
-    name: column.name,
-    engineType: column.sourceType,
-    type: column.type,
-    nullable: column.nullable,
-    ...(column.precision === undefined ? {} : { precision: column.precision }),
-    ...(column.scale === undefined ? {} : { scale: column.scale }),
-  };
-}
-
-function relationLabel(relation: Relation): string {
-  return 'table' in relation ? relation.table : 'query';
 }
 
 /**

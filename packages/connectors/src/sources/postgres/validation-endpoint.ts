@@ -1,7 +1,7 @@
 import type { Pool, PoolClient, PoolConfig } from 'pg';
 import type { PostgresConnection } from '@dxa/config';
-import type { Column } from '@dxa/contracts';
-import type { Relation, ValidationColumn, ValidationEndpoint } from '@dxa/validation';
+import type { ValidationEndpoint } from '@dxa/validation';
+import { relationLabel, toValidationColumn } from '../../core/validation-relations.js';
 import { describeQuery, describeTable, resolveTable } from './catalog.js';
 import { wrapPgError } from './errors.js';
 import { BEGIN_EXTRACT, withPooledClient } from './session.js';
@@ -15,24 +15,9 @@ export type PgEndpointOptions = {
   label: string;
 };
 
-export function toValidationColumn(column: Column): ValidationColumn {
-  return {
-    name: column.name,
-    engineType: column.sourceType,
-    type: column.type,
-    nullable: column.nullable,
-    ...(column.precision === undefined ? {} : { precision: column.precision }),
-    ...(column.scale === undefined ? {} : { scale: column.scale }),
-  };
-}
-
 /** `postgresql user@host:port/database`: no password, nothing from extra options. */
 export function pgEndpointLabel(conn: PostgresConnection): string {
   return `postgresql ${conn.username}@${conn.host}:${conn.port}/${conn.database}`;
-}
-
-function relationLabel(relation: Relation): string {
-  return 'table' in relation ? relation.table : 'query';
 }
 
 const PRIMARY_KEY_SQL = `SELECT a.attname
