@@ -28,3 +28,10 @@ export function parseCsv(text: string): (string | null)[][] {
   if (quoted || field !== '' || row.length > 0) throw new Error('CSV does not end at a row boundary');
   return rows;
 }
+
+/** Reads a whole (small) stream into a string. */
+export async function readAll(stream: AsyncIterable<unknown>): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks).toString('utf8');
+}

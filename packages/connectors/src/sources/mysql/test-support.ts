@@ -57,11 +57,4 @@ export async function activeThreads(db: TestDatabase): Promise<{ id: number; inf
   return rows.map((r) => ({ id: Number(r['id']), info: String(r['info']) }));
 }
 
-export { eventually, parseCsv } from '@dxa/testing';
-
-/** Reads a whole (small) stream into a string. */
-export async function readAll(stream: AsyncIterable<unknown>): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  return Buffer.concat(chunks).toString('utf8');
-}
+export { eventually, parseCsv, readAll } from '@dxa/testing';

@@ -60,13 +60,4 @@ export async function activeBackends(db: TestDatabase): Promise<{ pid: number; q
   return rows;
 }
 
-export { eventually } from '@dxa/testing';
-
-export { parseCsv } from '@dxa/testing';
-
-/** Reads a whole (small) stream into a string. */
-export async function readAll(stream: AsyncIterable<unknown>): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  return Buffer.concat(chunks).toString('utf8');
-}
+export { eventually, parseCsv, readAll } from '@dxa/testing';
