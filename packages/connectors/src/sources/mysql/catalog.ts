@@ -1,6 +1,7 @@
 import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { splitQualifiedName, type SourceRef } from '@dxa/contracts';
 import { TerminalError } from '@dxa/errors';
+import { findByName, selectColumns } from '../../core/names.js';
 import type { Column, SourceDescription } from '../../core/types.js';
 import { catalogToColumn, fieldToColumn, type CatalogColumn } from './types.js';
 
@@ -26,14 +27,6 @@ export type ResolvedTable = {
 };
 
 const notFound = (message: string) => new TerminalError('SOURCE_NOT_FOUND', message, { step: 'extract' });
-
-/** Exact match first, else the only case-insensitive one (MySQL names are case-sensitive on Linux). */
-function pick<T>(rows: T[], key: (row: T) => string, wanted: string): T | undefined {
-  const exact = rows.find((r) => key(r) === wanted);
-  if (exact) return exact;
-  const folded = rows.filter((r) => key(r).toLowerCase() === wanted.toLowerCase());
-  return folded.length === 1 ? folded[0] : undefined;
-}
 
 /** Column names MariaDB's JSON alias guards with `json_valid(col)`; none on MySQL (a real json type). */
 async function jsonColumns(conn: PoolConnection, schema: string, table: string): Promise<Set<string>> {
@@ -78,7 +71,7 @@ export async function resolveTable(conn: PoolConnection, table: string): Promise
     [schema, name],
   );
   const inSchema = tables.filter((r) => r['s'] === schema);
-  const found = pick(inSchema.length > 0 ? inSchema : tables, (r) => String(r['t']), name);
+  const found = findByName(inSchema.length > 0 ? inSchema : tables, (r) => String(r['t']), name);
   if (!found) throw notFound(`table ${table} does not exist (or is not visible to this user)`);
   const s = String(found['s']);
   const t = String(found['t']);
@@ -103,23 +96,6 @@ export async function resolveTable(conn: PoolConnection, table: string): Promise
     }));
   const rows = found['n'] === null || found['kind'] !== 'BASE TABLE' ? undefined : Number(found['n']);
   return { schema: s, name: t, quoted: `${quoteIdent(s)}.${quoteIdent(t)}`, estimatedRows: rows, columns };
-}
-
-/** Picks the requested columns in the requested order; a name matches exactly, else case-insensitively. */
-export function selectColumns<T extends { name: string }>(
-  all: T[],
-  wanted: string[] | undefined,
-  table: string,
-): T[] {
-  if (!wanted || wanted.length === 0) return all;
-  const missing: string[] = [];
-  const picked = wanted.flatMap((name) => {
-    const match = pick(all, (c) => c.name, name);
-    if (!match) missing.push(name);
-    return match ? [match] : [];
-  });
-  if (missing.length > 0) throw notFound(`table ${table} has no column ${missing.join(', ')}`);
-  return picked;
 }
 
 export async function describeTable(

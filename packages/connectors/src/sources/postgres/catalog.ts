@@ -1,7 +1,8 @@
 import type { ClientBase } from 'pg';
 import { quoteIdentifier, type SourceRef } from '@dxa/contracts';
 import { TerminalError } from '@dxa/errors';
-import type { Column, SourceDescription } from '../../core/types.js';
+import { selectColumns } from '../../core/names.js';
+import type { SourceDescription } from '../../core/types.js';
 import { toColumn, type PgTypeInfo } from './types.js';
 
 export const quoteIdent = quoteIdentifier;
@@ -85,25 +86,6 @@ async function typeInfos(
     typmod: r.typmod,
     sourceType: r.source_type,
   }));
-}
-
-/** Picks the requested columns in the requested order; a name matches exactly, else case-insensitively. */
-function selectColumns(all: Column[], wanted: string[] | undefined, table: string): Column[] {
-  if (!wanted) return all;
-  const missing: string[] = [];
-  const picked = wanted.flatMap((name) => {
-    const exact = all.find((c) => c.name === name);
-    const folded = all.filter((c) => c.name.toLowerCase() === name.toLowerCase());
-    const match = exact ?? (folded.length === 1 ? folded[0] : undefined);
-    if (!match) missing.push(name);
-    return match ? [match] : [];
-  });
-  if (missing.length > 0) {
-    throw new TerminalError('SOURCE_NOT_FOUND', `table ${table} has no column ${missing.join(', ')}`, {
-      step: 'extract',
-    });
-  }
-  return picked;
 }
 
 export async function describeTable(

@@ -1,5 +1,6 @@
 import type { ClientBase } from 'pg';
 import type { SourceRef } from '@dxa/contracts';
+import { findByName } from '../../core/names.js';
 
 // What the partition planner reads from the catalog: the table's size and its candidate keys.
 
@@ -98,8 +99,7 @@ export function chooseKey(columns: KeyColumn[], ref: SourceRef): { key: KeyColum
   let candidate: KeyColumn | undefined;
   if (ref.key?.length === 1) {
     const name = ref.key[0]!;
-    const folded = columns.filter((c) => c.name.toLowerCase() === name.toLowerCase());
-    candidate = columns.find((c) => c.name === name) ?? (folded.length === 1 ? folded[0] : undefined);
+    candidate = findByName(columns, (c) => c.name, name);
     if (!candidate) return { why: `the key ${name} is not a column of the table` };
   } else {
     candidate = columns.find((c) => c.primary);
