@@ -13,6 +13,11 @@ describe('Snowflake names', () => {
     expect(() => parseTableName('orders; drop')).toThrow(TerminalError);
   });
 
+  it('refuses a NUL inside a quoted part (Snowflake cannot store it)', () => {
+    expect(() => parseTableName('"a\u0000b"')).toThrow(TerminalError);
+    expect(qualified(parseTableName('"a b"'))).toBe('"a b"');
+  });
+
   it('names the scratch table after the target and the job', () => {
     expect(qualified(scratchName(parseTableName('s.t'), 'job-1:a'))).toBe('"S"."T__dxa_job_1_a"');
   });
