@@ -1,9 +1,12 @@
-import { capabilities, type DestinationKind } from '@dxa/connectors';
+import { pairingProblem } from '@dxa/connectors';
 import type { FileFormat } from '@dxa/contracts';
 import { TerminalError } from '@dxa/errors';
 import type { ServiceContext } from '../handlers/types.js';
 
-/** A target that cannot read this stage or format fails before any work is done. */
+/**
+ * A target that cannot read this stage or format fails before any work is done. The gateway refuses
+ * such a job at submit when it knows both connections; this covers connections only the workers hold.
+ */
 export function refuseUnsupportedPairing(
   ctx: ServiceContext,
   targetConnection: string,
@@ -11,13 +14,7 @@ export function refuseUnsupportedPairing(
   format: FileFormat,
 ): void {
   const target = ctx.connectors.destination(targetConnection);
-  const caps = capabilities[target.kind as DestinationKind];
-  if (!caps) return;
-  const problem = !caps.stages.includes(stageKind)
-    ? `cannot load from a ${stageKind} stage (it loads from: ${caps.stages.join(', ')})`
-    : !caps.formats.includes(format)
-      ? `cannot load ${format} files (it loads: ${caps.formats.join(', ')})`
-      : undefined;
+  const problem = pairingProblem(target.kind, stageKind, format);
   if (problem) {
     throw new TerminalError('CONFIG_ERROR', `target "${targetConnection}" (${target.kind}) ${problem}`, {
       step: 'plan',

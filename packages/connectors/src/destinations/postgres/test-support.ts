@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { PostgresConnection } from '@dxa/config';
+import type { PostgresConnection } from '../../sources/postgres/description.js';
 import { writeCsvGzipParts, writeParquetParts } from '@dxa/files';
 import { createLogger } from '@dxa/logger';
 import { createTestDatabase, type TestDatabase } from '@dxa/testing';

@@ -1,5 +1,5 @@
 import type { Pool, PoolConnection, PoolOptions, RowDataPacket } from 'mysql2/promise';
-import type { MysqlConnection } from '@dxa/config';
+import type { MysqlConnection } from './description.js';
 import type { ValidationEndpoint } from '@dxa/validation';
 import { relationLabel, toValidationColumn } from '../../core/validation-relations.js';
 import { describeQuery, describeTable, resolveTable } from './catalog.js';

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { PoolClient } from 'pg';
-import type { PostgresConnection } from '@dxa/config';
+import type { PostgresConnection } from './description.js';
 import { describeBounds, type SourceRef } from '@dxa/contracts';
 import { TerminalError } from '@dxa/errors';
 import type { Logger } from '@dxa/logger';

@@ -1,7 +1,7 @@
 // Test helper: a throw-away database per test file on the local PostgreSQL (not exported).
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { PostgresConnection } from '@dxa/config';
+import type { PostgresConnection } from './description.js';
 
 export type TestDatabase = {
   name: string;

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient, PoolConfig } from 'pg';
-import type { PostgresConnection } from '@dxa/config';
+import type { PostgresConnection } from './description.js';
 import type { ValidationEndpoint } from '@dxa/validation';
 import { relationLabel, toValidationColumn } from '../../core/validation-relations.js';
 import { describeQuery, describeTable, resolveTable } from './catalog.js';
