@@ -1,6 +1,6 @@
 import { availableParallelism, hostname } from 'node:os';
 import type { Queue, Worker } from 'bullmq';
-import { connectionNames, type DxaConfig } from '@dxa/config';
+import { connectionNames, getConnection, type DxaConfig } from '@dxa/config';
 import { loadConnectorModules } from '@dxa/connectors';
 import { AffinityLabel, PRODUCT_VERSION, type WorkerInfo } from '@dxa/contracts';
 import { coerceError } from '@dxa/errors';
@@ -130,6 +130,11 @@ function workerInfo(rt: Runtime, startedAt: string): WorkerInfo {
     connections: (['source', 'stage', 'target'] as const)
       .flatMap((role) => names[role].map((n) => `${role}:${n}`))
       .sort(),
+    connection_kinds: Object.fromEntries(
+      (['source', 'stage', 'target'] as const).flatMap((role) =>
+        names[role].map((n) => [`${role}:${n}`, getConnection(config, role, n).type]),
+      ),
+    ),
     started_at: startedAt,
     last_heartbeat: new Date().toISOString(),
     version: PRODUCT_VERSION,
