@@ -22,7 +22,7 @@ import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import { createMasker } from './mask.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
 import { drainWorkers, settlesWithin } from './shutdown.js';
-import { createPartitionWorker, openPartitionQueue } from './partitions/partition-worker.js';
+import { createPartitionWorker, openPartitionQueue } from './extract/slice/partition-worker.js';
 import { newWorkerId } from './worker-id.js';
 
 export type StartWorkerOptions = {

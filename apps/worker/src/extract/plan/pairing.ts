@@ -1,7 +1,7 @@
 import { pairingProblem } from '@dxa/connectors';
 import type { FileFormat } from '@dxa/contracts';
 import { TerminalError } from '@dxa/errors';
-import type { ServiceContext } from '../handlers/types.js';
+import type { ServiceContext } from '../../handlers/types.js';
 
 /**
  * A target that cannot read this stage or format fails before any work is done. The gateway refuses
