@@ -117,7 +117,7 @@ describe('the import rules', () => {
   it('report a gateway that reaches the connectors past their catalog', () => {
     const root = tree({ 'apps/gateway/src/sources.ts': `export { createSource } from '@dxa/connectors';` });
     expect(messagesOf(root, 'gateway-boundary')).toEqual([
-      "the gateway reaches packages/connectors/src/index.ts, outside the connectors' driver-free entry @dxa/connectors/catalog: apps/gateway/src/sources.ts -> packages/connectors/src/index.ts",
+      "the gateway reaches packages/connectors/src/index.ts, outside the connectors' driver-free entry @dxa/connectors/src/catalog.js: apps/gateway/src/sources.ts -> packages/connectors/src/index.ts",
     ]);
   });
 
