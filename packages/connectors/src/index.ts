@@ -9,3 +9,4 @@ export type { AzureBlobStageConfig } from './stages/azure-blob/description.js';
 export type { SnowflakeStageConfig } from './stages/snowflake/description.js';
 export type { DuckdbDestinationOptions } from './destinations/duckdb/index.js';
 export { logicalTypeOf } from './sources/postgres/types.js';
+export { connectionLabel } from './core/named-errors.js';

@@ -99,7 +99,7 @@ describe('connector registry', () => {
       expect.objectContaining({
         name: 'TerminalError',
         code: 'CONFIG_ERROR',
-        message: `${role} connection "${name}": connections of type "${type}" are not supported yet`,
+        message: `${role} connection "${name}" (${type}): connections of type "${type}" are not supported yet`,
       }),
     );
   });

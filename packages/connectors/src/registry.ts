@@ -7,6 +7,7 @@ import {
   type Connections,
 } from './catalog.js';
 import type { AnyDescriptor, ConnectorDeps, ConnectorRole } from './core/describe.js';
+import { connectionLabel, nameError, withNamedErrors } from './core/named-errors.js';
 import type { DestinationConnector, SourceConnector, StageConnector } from './core/types.js';
 
 /** Anything holding the configured connections (a DxaConfig does). */
@@ -58,11 +59,12 @@ function create<R extends ConnectorRole>(
   logger: Logger,
 ): ConnectorOf<R> {
   const connection: ConnectionOf<R> = connectionNamed(config.connections, role, name);
+  const label = `${role} ${connectionLabel(name, connection.type)}`;
   const description = describeKind(role, connection.type);
   if (!description?.load)
     throw new TerminalError(
       'CONFIG_ERROR',
-      `${role} connection "${name}": connections of type "${connection.type}" are not supported yet`,
+      `${label}: connections of type "${connection.type}" are not supported yet`,
     );
   const factory = loaded.get(keyOf(role, connection.type));
   // A programming error, not a configuration one: the caller skipped loadConnectorModules.
@@ -74,13 +76,14 @@ function create<R extends ConnectorRole>(
     logger: logger.child({ connection: name }),
     connection: (otherRole, otherName) => connectionNamed(config.connections, otherRole, otherName),
   };
+  let connector: ConnectorOf<R>;
   try {
-    return factory(connection as never, deps) as ConnectorOf<R>;
+    connector = factory(connection as never, deps) as ConnectorOf<R>;
   } catch (err) {
-    if (err instanceof TerminalError && err.code === 'CONFIG_ERROR' && !err.message.includes(`"${name}"`))
-      throw new TerminalError('CONFIG_ERROR', `${role} connection "${name}": ${err.message}`);
-    throw err;
+    throw nameError(err, label);
   }
+  // Every error the connector raises from here on names the connection (never its secrets).
+  return withNamedErrors(connector, label);
 }
 
 export const createSource = (config: ConnectionsHolder, name: string, logger: Logger): SourceConnector =>
