@@ -1,5 +1,6 @@
 export * from './core/types.js';
 export * from './registry.js';
+export { sourceRelation } from './core/validation-relations.js';
 // Types only: importing this entry must not load any connector SDK (see registry.ts). Code that
 // builds one connector directly imports '@dxa/connectors/src/factories.js'.
 export type { S3StageConfig } from './stages/s3/index.js';
