@@ -63,6 +63,20 @@ describe('Snowflake validation endpoint (protocol fake)', () => {
     expect(col('GEOGRAPHY').type).toBe('text');
   });
 
+  it('names a table as Snowflake reads it: unquoted parts upper-cased, quoted ones exact', async () => {
+    const endpoint = dest.validationEndpoint!();
+    expect(await endpoint.resolve({ table: 't' }, signal())).toEqual({ table: '"T"' });
+    expect(await endpoint.resolve({ table: 'db.public."Mixed"' }, signal())).toEqual({
+      table: '"DB"."PUBLIC"."Mixed"',
+    });
+    const narrowed = await endpoint.resolve(
+      { table: 't', columns: ['note', 'Id'], where: 'ID > 1' },
+      signal(),
+    );
+    expect(narrowed).toEqual({ table: '"T"', columns: ['NOTE', 'ID'], where: 'ID > 1' });
+    expect((await endpoint.describe(narrowed, signal())).map((c) => c.name)).toEqual(['NOTE', 'ID']);
+  });
+
   it('refuses to describe a query (targets are tables)', async () => {
     await expect(dest.validationEndpoint!().describe({ query: 'SELECT 1' }, signal())).rejects.toMatchObject({
       code: 'CONFIG_ERROR',

@@ -7,6 +7,7 @@ export * from './registry.js';
 export type { S3StageConfig } from './stages/s3/description.js';
 export type { AzureBlobStageConfig } from './stages/azure-blob/description.js';
 export type { SnowflakeStageConfig } from './stages/snowflake/description.js';
+export { sourceRelation } from './core/validation-relations.js';
 export type { DuckdbDestinationOptions } from './destinations/duckdb/index.js';
 export { logicalTypeOf } from './sources/postgres/types.js';
 export { connectionLabel } from './core/named-errors.js';

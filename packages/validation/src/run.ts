@@ -64,13 +64,19 @@ async function resolveKey(source: ValidationSide, options: ValidationOptions): P
   return pk && pk.length > 0 ? pk : undefined;
 }
 
+/** The side with its relation named as its engine's catalog spells it (see ValidationEndpoint.resolve). */
+async function resolved(side: ValidationSide, signal: AbortSignal): Promise<ValidationSide> {
+  return { ...side, relation: await side.endpoint.resolve(side.relation, signal) };
+}
+
 export async function runValidation(
-  source: ValidationSide,
-  target: ValidationSide,
+  sourceSide: ValidationSide,
+  targetSide: ValidationSide,
   options: ValidationOptions,
 ): Promise<ValidationReport> {
   const started = Date.now();
   const signal = options.signal;
+  const [source, target] = await Promise.all([resolved(sourceSide, signal), resolved(targetSide, signal)]);
   const levels = new Set(options.levels);
   const timingsMs: ValidationReport['timingsMs'] = {};
   const sql = { source: [] as string[], target: [] as string[] };

@@ -15,8 +15,15 @@ export type ValidationColumn = {
   scale?: number;
 };
 
-/** What is validated on one side: a table (`schema.table` or `table`), or a read-only query. */
-export type Relation = { table: string } | { query: string };
+/**
+ * A table narrowed to some of its columns (in this order; all of them when absent) and to the rows
+ * `where` keeps. `table` is written the way a job writes it (`schema.table`, a double-quoted part
+ * is exact); `where` is a predicate in the engine's own SQL.
+ */
+export type Selection = { table: string; columns?: readonly string[]; where?: string };
+
+/** What is validated on one side: a selection of a table, or a read-only query. */
+export type Relation = Selection | { query: string };
 
 /**
  * One side of a validation: a connection able to describe a relation and run read-only SQL that
@@ -27,13 +34,23 @@ export type ValidationEndpoint = {
   readonly dialect: DialectName;
   /** Human-readable name for reports, never carrying credentials (e.g. `postgresql app@10.0.0.5`). */
   readonly label: string;
+  /**
+   * The relation named as this engine's catalog spells it: the table fully qualified with exact
+   * (double-quoted) parts, the columns with their catalog names; a query comes back as it is. The
+   * dialect renders SQL from it with no further reading of names, so it reads what an extract of
+   * the same selection read.
+   */
+  resolve(relation: Relation, signal: AbortSignal): Promise<Relation>;
   describe(relation: Relation, signal: AbortSignal): Promise<ValidationColumn[]>;
   /**
    * Runs one read-only statement. Values come back as the driver gives them; validation converts
    * them with `String()` after casting to text or integers in SQL, so drivers need no type care.
    */
   query(sql: string, signal: AbortSignal): Promise<Record<string, unknown>[]>;
-  /** The table's primary key columns in key order; undefined for a query or a table without one. */
+  /**
+   * The table's primary key columns in key order, when the selection keeps all of them; undefined
+   * for a query, a table without one, or a selection that leaves a key column out.
+   */
   primaryKey?(relation: Relation, signal: AbortSignal): Promise<string[] | undefined>;
   close(): Promise<void>;
 };

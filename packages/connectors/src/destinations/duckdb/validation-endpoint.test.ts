@@ -54,6 +54,20 @@ describe('DuckDB validation endpoint', () => {
     await endpoint.close();
   });
 
+  it('names a selection exactly, with the columns spelled as the table spells them', async () => {
+    const endpoint = createDuckdbDestination({ type: 'duckdb', path: file, memory_limit: '256MB' }, logger)
+      .validationEndpoint!();
+    const resolved = await endpoint.resolve(
+      { table: 's.T', columns: ['Note', 'ID'], where: 'id > 1' },
+      signal(),
+    );
+    expect(resolved).toEqual({ table: '"s"."T"', columns: ['note', 'id'], where: 'id > 1' });
+    expect((await endpoint.describe(resolved, signal())).map((c) => c.name)).toEqual(['note', 'id']);
+    expect(await endpoint.primaryKey!(resolved, signal())).toEqual(['id']);
+    expect(await endpoint.primaryKey!({ table: 's.t', columns: ['note'] }, signal())).toBeUndefined();
+    await endpoint.close();
+  });
+
   it('describes queries, runs them read-only and finds the primary key', async () => {
     const endpoint = createDuckdbDestination({ type: 'duckdb', path: file, memory_limit: '256MB' }, logger)
       .validationEndpoint!();

@@ -118,6 +118,8 @@ export function createPostgresDestination(conn: PostgresConnection, logger: Logg
         config,
         password: conn.password,
         label: pgEndpointLabel(conn),
+        // The destination creates its tables with every part quoted.
+        names: 'exact',
       });
     },
 

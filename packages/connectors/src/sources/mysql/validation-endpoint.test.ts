@@ -62,6 +62,16 @@ describe('MySQL validation endpoint', () => {
     expect(await endpoint.primaryKey!({ query: 'SELECT 1' }, signal())).toBeUndefined();
   });
 
+  it('names a selection as the catalog spells it and keeps the primary key only when all of it is selected', async () => {
+    const selection = { table: 'T', columns: ['Note', 'B', 'ID'], where: '`amount` > 1 -- big ones' };
+    const resolved = await endpoint.resolve(selection, signal());
+    expect(resolved).toEqual({ ...selection, table: `"${db.name}"."t"`, columns: ['note', 'b', 'id'] });
+    expect((await endpoint.describe(resolved, signal())).map((c) => c.name)).toEqual(['note', 'b', 'id']);
+    expect(await endpoint.primaryKey!(resolved, signal())).toEqual(['id', 'b']);
+    expect(await endpoint.primaryKey!({ ...resolved, columns: ['id', 'note'] }, signal())).toBeUndefined();
+    expect(await endpoint.resolve({ query: 'SELECT 1' }, signal())).toEqual({ query: 'SELECT 1' });
+  });
+
   it('runs queries read-only in UTC', async () => {
     const rows = await endpoint.query(
       'SELECT CAST(at AS CHAR) AS at, LOWER(HEX(raw)) AS raw FROM t',
