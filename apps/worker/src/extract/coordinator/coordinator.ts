@@ -3,6 +3,7 @@ import { describeBounds, type PartitionEntry, type PartitionPlan } from '@dxa/co
 import type { ServiceContext } from '../../handlers/types.js';
 import type { ExtractedParts } from '../parts/finish-extract.js';
 import type { ExtractPlan } from '../plan/extract-plan.js';
+import { readConsistency } from '../plan/read-plan.js';
 import { stagePrefixFor } from '../plan/stage-paths.js';
 import type { PartitionJobData } from '../slice/partition-job.js';
 import { childrenSettled, watchPartitions } from './watch-partitions.js';
@@ -101,7 +102,10 @@ async function runPartitions(
         ? { consistency: 'snapshot' as const }
         : {
             consistency: 'none' as const,
-            consistency_note: 'the source cannot share a snapshot: each partition read its own moment',
+            // A source whose reads have no snapshot at all says so; else each partition had its own.
+            consistency_note:
+              readConsistency(ctx.connectors.source(plan.source.connection)).consistency_note ??
+              'the source cannot share a snapshot: each partition read its own moment',
           }),
       ...(reread.length > 0 ? { reread } : {}),
     },
