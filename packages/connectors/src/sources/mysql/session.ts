@@ -1,5 +1,8 @@
+import type { Connection as CoreConnection } from 'mysql2';
 import mysql from 'mysql2/promise';
 import type { Pool, PoolConnection, PoolOptions } from 'mysql2/promise';
+import type { SqlEngine } from '../../core/sql-kit/engine.js';
+import { mysqlErrorSpelling } from './errors.js';
 
 const KILL_TIMEOUT_MS = 5_000;
 
@@ -34,38 +37,25 @@ export async function killThread(options: PoolOptions, threadId: number): Promis
   }
 }
 
-/**
- * Runs `fn` in a read-only snapshot on a pooled connection. Aborting kills the server thread and
- * waits for that before returning. After a failure the connection is destroyed, not reused, so no
- * open transaction lingers.
- */
-export async function withSnapshot<T>(
-  pool: Pool,
-  options: PoolOptions,
-  signal: AbortSignal,
-  fn: (conn: PoolConnection) => Promise<T>,
-): Promise<T> {
-  let conn: PoolConnection | undefined;
-  const killing: Promise<unknown>[] = [];
-  const onAbort = () => {
-    if (conn) killing.push(killThread(options, conn.threadId));
+/** The callback API's connection under a promise one: its events are the socket's. */
+export function coreConnection(conn: PoolConnection): CoreConnection {
+  return conn.connection as unknown as CoreConnection;
+}
+
+/** The kit's view of mysql2: pooled connections, COMMIT, KILL CONNECTION, server error numbers. */
+export function mysqlEngine(pool: Pool, options: PoolOptions): SqlEngine<PoolConnection> {
+  return {
+    acquire: () => pool.getConnection(),
+    release: (conn) => conn.release(),
+    discard: (conn) => conn.destroy(),
+    commit: (conn) => conn.query('COMMIT'),
+    cancel: (conn) => killThread(options, conn.threadId),
+    // The pool listens to a connection's first error only.
+    listen(conn, onError) {
+      const core = coreConnection(conn);
+      core.on('error', onError);
+      return () => core.off('error', onError);
+    },
+    errors: mysqlErrorSpelling,
   };
-  signal.addEventListener('abort', onAbort, { once: true });
-  let failed = false;
-  try {
-    conn = await pool.getConnection();
-    signal.throwIfAborted();
-    await beginSnapshot(conn);
-    const result = await fn(conn);
-    await conn.query('COMMIT');
-    return result;
-  } catch (thrown) {
-    failed = true;
-    throw thrown;
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-    await Promise.all(killing);
-    if (failed) conn?.destroy();
-    else conn?.release();
-  }
 }

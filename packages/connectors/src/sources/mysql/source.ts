@@ -1,16 +1,17 @@
 import mysql from 'mysql2/promise';
-import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
+import type { RowDataPacket } from 'mysql2/promise';
 import type { MysqlConnection } from './description.js';
 import type { SourceRef } from '@dxa/contracts';
 import { TerminalError } from '@dxa/errors';
 import type { Logger } from '@dxa/logger';
-import type { RunContext, SourceConnector, SourceDescription } from '../../core/types.js';
+import type { SourceConnector, SourceDescription } from '../../core/types.js';
 import { OpenStreams } from '../../core/open-streams.js';
+import { readOnlyRunner } from '../../core/sql-kit/session.js';
+import { startStreamedRead } from '../../core/sql-kit/streamed-read.js';
 import { countSql, describeQuery, describeTable, extractSql } from './catalog.js';
 import { poolOptions } from './config.js';
-import { wrapMysqlError } from './errors.js';
-import { startExtract } from './extract.js';
-import { withSnapshot } from './session.js';
+import { openCsvQuery } from './extract.js';
+import { beginSnapshot, mysqlEngine } from './session.js';
 import { createMysqlValidationEndpoint, mysqlEndpointLabel } from './validation-endpoint.js';
 
 function label(ref: SourceRef): string {
@@ -27,32 +28,19 @@ export function createMysqlSource(conn: MysqlConnection, logger: Logger): Source
   const pool = mysql.createPool(options);
   const log = logger.child({ connector: 'mysql', host: conn.host, database: conn.database });
   const streams = new OpenStreams();
-  const wrap = (thrown: unknown, what: string, signal?: AbortSignal) =>
-    wrapMysqlError(thrown, { step: 'extract', what, password: conn.password, ...(signal ? { signal } : {}) });
-
-  /** Runs `fn` in a read-only snapshot; aborting kills the statement on the server. */
-  async function readOnly<T>(
-    what: string,
-    ctx: RunContext,
-    fn: (c: PoolConnection) => Promise<T>,
-  ): Promise<T> {
-    try {
-      ctx.signal.throwIfAborted();
-      return await withSnapshot(pool, options, ctx.signal, fn);
-    } catch (thrown) {
-      throw wrap(thrown, what, ctx.signal);
-    }
-  }
+  const engine = mysqlEngine(pool, options);
+  /** Catalog reads and counts in a read-only snapshot; aborting kills the statement on the server. */
+  const readOnly = readOnlyRunner(engine, { begin: beginSnapshot, step: 'extract', password: conn.password });
 
   return {
     kind: 'mysql',
 
     async check(ctx) {
-      await readOnly('check connection', ctx, (c) => c.query('SELECT 1'));
+      await readOnly('check connection', ctx.signal, (c) => c.query('SELECT 1'));
     },
 
     describe(ref, ctx): Promise<SourceDescription> {
-      return readOnly(`describe ${label(ref)}`, ctx, (c) =>
+      return readOnly(`describe ${label(ref)}`, ctx.signal, (c) =>
         ref.table !== undefined
           ? describeTable(c, { ...ref, table: ref.table })
           : describeQuery(c, ref.query ?? ''),
@@ -60,7 +48,7 @@ export function createMysqlSource(conn: MysqlConnection, logger: Logger): Source
     },
 
     async count(ref, ctx) {
-      const n = await readOnly(`count ${label(ref)}`, ctx, async (c) => {
+      const n = await readOnly(`count ${label(ref)}`, ctx.signal, async (c) => {
         const [rows] = await c.query<RowDataPacket[]>(await countSql(c, ref));
         return rows[0]?.['n'] as string | number | undefined;
       });
@@ -77,17 +65,17 @@ export function createMysqlSource(conn: MysqlConnection, logger: Logger): Source
             step: 'extract',
           },
         );
-      const stream = await startExtract({
-        pool,
-        options,
+      return await startStreamedRead({
+        engine,
+        begin: beginSnapshot,
         statement: (c) => extractSql(c, ref, columns),
+        open: openCsvQuery,
         signal: ctx.signal,
         logger: log,
         what,
-        wrap: (thrown) => wrap(thrown, what, ctx.signal),
-        track: streams.track,
+        password: conn.password,
+        streams,
       });
-      return streams.add(stream);
     },
 
     validationEndpoint() {

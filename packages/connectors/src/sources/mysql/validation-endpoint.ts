@@ -1,10 +1,10 @@
-import type { Pool, PoolConnection, PoolOptions, RowDataPacket } from 'mysql2/promise';
+import type { Pool, PoolOptions, RowDataPacket } from 'mysql2/promise';
 import type { MysqlConnection } from './description.js';
 import type { ValidationEndpoint } from '@dxa/validation';
+import { readOnlyRunner } from '../../core/sql-kit/session.js';
 import { relationLabel, selectionKey, toValidationColumn } from '../../core/validation-relations.js';
 import { describeQuery, describeTable, resolveSelection, resolveTable } from './catalog.js';
-import { wrapMysqlError } from './errors.js';
-import { withSnapshot } from './session.js';
+import { beginSnapshot, mysqlEngine } from './session.js';
 
 export type MysqlEndpointOptions = {
   /** The connector's pool: the endpoint borrows connections from it and never ends it. */
@@ -26,18 +26,11 @@ export function mysqlEndpointLabel(conn: MysqlConnection): string {
  * kills the server thread.
  */
 export function createMysqlValidationEndpoint(endpoint: MysqlEndpointOptions): ValidationEndpoint {
-  async function readOnly<T>(
-    what: string,
-    signal: AbortSignal,
-    fn: (c: PoolConnection) => Promise<T>,
-  ): Promise<T> {
-    try {
-      signal.throwIfAborted();
-      return await withSnapshot(endpoint.pool, endpoint.options, signal, fn);
-    } catch (thrown) {
-      throw wrapMysqlError(thrown, { step: 'validate', what, password: endpoint.password, signal });
-    }
-  }
+  const readOnly = readOnlyRunner(mysqlEngine(endpoint.pool, endpoint.options), {
+    begin: beginSnapshot,
+    step: 'validate',
+    password: endpoint.password,
+  });
 
   return {
     dialect: 'mysql',

@@ -1,4 +1,9 @@
-import { wrapDriverError, type DriverErrorContext, type JobFailure } from '../../core/driver-errors.js';
+import {
+  wrapDriverError,
+  type DriverErrorContext,
+  type DriverErrorSpelling,
+  type JobFailure,
+} from '../../core/driver-errors.js';
 import { pgDriverErrors } from './description.js';
 
 /** ` (SQLSTATE 42P01)` for a server error; Node's five-letter codes (EPIPE, EPERM) have no digit. */
@@ -7,7 +12,9 @@ function sqlStateSuffix(err: Error): string {
   return typeof code === 'string' && pgDriverErrors.owns(code) ? ` (SQLSTATE ${code})` : '';
 }
 
+export const pgErrorSpelling: DriverErrorSpelling = { table: pgDriverErrors, codeSuffix: sqlStateSuffix };
+
 /** Wraps a node-postgres error once; its SQLSTATE decides terminal vs transient (pgDriverErrors). */
 export function wrapPgError(thrown: unknown, ctx: DriverErrorContext): JobFailure {
-  return wrapDriverError(thrown, ctx, { table: pgDriverErrors, codeSuffix: sqlStateSuffix });
+  return wrapDriverError(thrown, ctx, pgErrorSpelling);
 }

@@ -1,5 +1,8 @@
 import pg from 'pg';
 import type { Pool, PoolClient, PoolConfig } from 'pg';
+import type { SqlEngine } from '../../core/sql-kit/engine.js';
+import { withConnection } from '../../core/sql-kit/session.js';
+import { pgErrorSpelling } from './errors.js';
 
 /**
  * Starts a read-only snapshot and fixes every setting that changes how values are written, so the
@@ -44,40 +47,37 @@ export async function cancelBackend(config: PoolConfig, pid: number): Promise<Er
   }
 }
 
+/** The kit's view of node-postgres: pooled clients, COMMIT, pg_cancel_backend, SQLSTATE errors. */
+export function pgEngine(pool: Pool, config: PoolConfig): SqlEngine<PoolClient> {
+  return {
+    acquire: () => pool.connect(),
+    release: (client) => client.release(),
+    discard: (client) => client.release(true),
+    commit: (client) => client.query('COMMIT'),
+    cancel(client) {
+      const pid = (client as unknown as { processID?: unknown }).processID;
+      return typeof pid === 'number' ? cancelBackend(config, pid) : Promise.resolve(undefined);
+    },
+    // A checked-out client has no pool listener: a dropped connection would be an uncaught 'error'.
+    listen(client, onError) {
+      client.on('error', onError);
+      return () => client.off('error', onError);
+    },
+    errors: pgErrorSpelling,
+  };
+}
+
 /**
- * Runs `fn` on a client checked out of `pool`. Aborting `signal` cancels the running statement
- * server-side (and waits for that before returning). A checked-out client has no pool listener, so
- * a dropped connection (a COPY still writing: EPIPE) would be an uncaught 'error' that ends the
- * process: `onConnectionError` takes it and the failing query reports it. After a failure the
- * connection is destroyed, not reused, so no open transaction or half-done load lingers.
+ * Runs `fn` on a client checked out of `pool` (see withConnection): aborting cancels the running
+ * statement server-side, a failure destroys the client, `onConnectionError` hears a dropped
+ * connection (a COPY still writing: EPIPE) that the failing query reports.
  */
-export async function withPooledClient<T>(
+export function withPooledClient<T>(
   pool: Pool,
   config: PoolConfig,
   signal: AbortSignal,
   fn: (client: PoolClient) => Promise<T>,
-  onConnectionError: (err: Error) => void = () => undefined,
+  onConnectionError?: (err: Error) => void,
 ): Promise<T> {
-  let client: PoolClient | undefined;
-  const cancelling: Promise<unknown>[] = [];
-  const onAbort = () => {
-    const pid = (client as unknown as { processID?: unknown } | undefined)?.processID;
-    if (typeof pid === 'number') cancelling.push(cancelBackend(config, pid));
-  };
-  signal.addEventListener('abort', onAbort, { once: true });
-  let failed = false;
-  try {
-    client = await pool.connect();
-    client.on('error', onConnectionError);
-    signal.throwIfAborted();
-    return await fn(client);
-  } catch (thrown) {
-    failed = true;
-    throw thrown;
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-    await Promise.all(cancelling);
-    client?.release(failed ? true : undefined);
-    client?.off('error', onConnectionError);
-  }
+  return withConnection(pgEngine(pool, config), signal, fn, onConnectionError);
 }

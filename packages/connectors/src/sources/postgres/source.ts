@@ -8,17 +8,17 @@ import type {
   Column,
   ExtractSlice,
   HeldSnapshot,
-  RunContext,
   SourceConnector,
   SourceDescription,
 } from '../../core/types.js';
 import { OpenStreams } from '../../core/open-streams.js';
+import { readOnlyRunner } from '../../core/sql-kit/session.js';
+import { startStreamedRead } from '../../core/sql-kit/streamed-read.js';
 import { asSubquery, describeQuery, describeTable, dialect, resolveTable } from './catalog.js';
 import { poolConfig } from './config.js';
-import { startCopy } from './copy-stream.js';
-import { wrapPgError } from './errors.js';
+import { CopyOutStream } from './copy-out.js';
 import { planTablePartitions, singlePlan, slicePredicate } from './partitions.js';
-import { BEGIN_READ_ONLY, withPooledClient } from './session.js';
+import { BEGIN_EXTRACT, BEGIN_READ_ONLY, pgEngine } from './session.js';
 import { exportSnapshot, importSnapshot } from './snapshot.js';
 import { createPgValidationEndpoint, pgEndpointLabel } from './validation-endpoint.js';
 
@@ -65,37 +65,23 @@ export function createPostgresSource(conn: PostgresConnection, logger: Logger): 
   pool.on('error', (err) => log.warn('idle PostgreSQL connection failed', { error: err.message }));
   const streams = new OpenStreams();
   const snapshots = new Set<HeldSnapshot>();
-  const wrap = (thrown: unknown, what: string, signal?: AbortSignal) =>
-    wrapPgError(thrown, { step: 'extract', what, password: conn.password, ...(signal ? { signal } : {}) });
-
-  /** Runs `fn` on a pooled client in a read-only transaction; aborting cancels the statement. */
-  async function readOnly<T>(
-    what: string,
-    ctx: RunContext,
-    fn: (client: PoolClient) => Promise<T>,
-  ): Promise<T> {
-    try {
-      ctx.signal.throwIfAborted();
-      return await withPooledClient(pool, config, ctx.signal, async (client) => {
-        await client.query(BEGIN_READ_ONLY);
-        const result = await fn(client);
-        await client.query('COMMIT');
-        return result;
-      });
-    } catch (thrown) {
-      throw wrap(thrown, what, ctx.signal);
-    }
-  }
+  const engine = pgEngine(pool, config);
+  /** Catalog reads, counts and plans: read-only; aborting cancels the statement. */
+  const readOnly = readOnlyRunner(engine, {
+    begin: (client) => client.query(BEGIN_READ_ONLY),
+    step: 'extract',
+    password: conn.password,
+  });
 
   return {
     kind: 'postgresql',
 
     async check(ctx) {
-      await readOnly('check connection', ctx, (client) => client.query('SELECT 1'));
+      await readOnly('check connection', ctx.signal, (client) => client.query('SELECT 1'));
     },
 
     describe(ref, ctx): Promise<SourceDescription> {
-      return readOnly(`describe ${label(ref)}`, ctx, (client) =>
+      return readOnly(`describe ${label(ref)}`, ctx.signal, (client) =>
         ref.table !== undefined
           ? describeTable(client, { ...ref, table: ref.table })
           : describeQuery(client, ref.query ?? ''),
@@ -103,7 +89,7 @@ export function createPostgresSource(conn: PostgresConnection, logger: Logger): 
     },
 
     async count(ref, ctx) {
-      const rows = await readOnly(`count ${label(ref)}`, ctx, async (client) => {
+      const rows = await readOnly(`count ${label(ref)}`, ctx.signal, async (client) => {
         const from = await selectSql(client, ref, undefined);
         return (await client.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${from} AS q`)).rows[0]?.n;
       });
@@ -114,7 +100,7 @@ export function createPostgresSource(conn: PostgresConnection, logger: Logger): 
       const table = ref.table;
       if (table === undefined)
         return Promise.resolve(singlePlan('read in one piece: a query source cannot be split into slices'));
-      return readOnly(`plan partitions of ${table}`, ctx, (client) =>
+      return readOnly(`plan partitions of ${table}`, ctx.signal, (client) =>
         planTablePartitions(client, { ...ref, table }, partitioning),
       );
     },
@@ -129,11 +115,11 @@ export function createPostgresSource(conn: PostgresConnection, logger: Logger): 
       };
     },
 
-    async extractCsv(ref, columns, ctx, slice) {
+    extractCsv(ref, columns, ctx, slice) {
       const what = `extract ${label(ref)}${slice ? ` (${describeBounds(slice.bounds)})` : ''}`;
-      const stream = await startCopy({
-        pool,
-        config,
+      return startStreamedRead({
+        engine,
+        begin: (client) => client.query(BEGIN_EXTRACT),
         statement: async (client) => {
           // Must come before any query of the transaction (resolving the table is one).
           if (slice?.snapshot !== undefined) await importSnapshot(client, slice.snapshot);
@@ -145,12 +131,16 @@ export function createPostgresSource(conn: PostgresConnection, logger: Logger): 
           );
           return `COPY ${select} TO STDOUT ${CSV_OPTIONS}`;
         },
+        // Server and socket errors reach the stream through pg, wrapped once there.
+        open: (client, sql, { wrap }) =>
+          client.query(new CopyOutStream(sql, { highWaterMark: 1 << 20, wrapError: wrap })),
         signal: ctx.signal,
         logger: log,
-        wrap: (thrown) => wrap(thrown, what, ctx.signal),
-        track: streams.track,
+        what,
+        password: conn.password,
+        streams,
+        abortError: 'node',
       });
-      return streams.add(stream);
     },
 
     validationEndpoint() {

@@ -1,10 +1,10 @@
-import type { Pool, PoolClient, PoolConfig } from 'pg';
+import type { Pool, PoolConfig } from 'pg';
 import type { PostgresConnection } from './description.js';
 import type { ValidationEndpoint } from '@dxa/validation';
+import { readOnlyRunner } from '../../core/sql-kit/session.js';
 import { relationLabel, selectionKey, toValidationColumn } from '../../core/validation-relations.js';
 import { describeQuery, describeTable, resolveSelection, resolveTable, type NameReading } from './catalog.js';
-import { wrapPgError } from './errors.js';
-import { BEGIN_EXTRACT, withPooledClient } from './session.js';
+import { BEGIN_EXTRACT, pgEngine } from './session.js';
 
 export type PgEndpointOptions = {
   /** The connector's pool: the endpoint borrows clients from it and never ends it. */
@@ -35,25 +35,11 @@ const PRIMARY_KEY_SQL = `SELECT a.attname
  * ISO dates, hex bytea, shortest exact floats); aborting cancels the backend's statement.
  */
 export function createPgValidationEndpoint(options: PgEndpointOptions): ValidationEndpoint {
-  const { pool, config } = options;
-
-  async function readOnly<T>(
-    what: string,
-    signal: AbortSignal,
-    fn: (c: PoolClient) => Promise<T>,
-  ): Promise<T> {
-    try {
-      signal.throwIfAborted();
-      return await withPooledClient(pool, config, signal, async (client) => {
-        await client.query(BEGIN_EXTRACT);
-        const result = await fn(client);
-        await client.query('COMMIT');
-        return result;
-      });
-    } catch (thrown) {
-      throw wrapPgError(thrown, { step: 'validate', what, password: options.password, signal });
-    }
-  }
+  const readOnly = readOnlyRunner(pgEngine(options.pool, options.config), {
+    begin: (client) => client.query(BEGIN_EXTRACT),
+    step: 'validate',
+    password: options.password,
+  });
 
   return {
     dialect: 'postgresql',
