@@ -1,7 +1,9 @@
 import { Readable } from 'node:stream';
 import { TerminalError } from '@dxa/errors';
+import { CsvBytes } from '../../core/sql-kit/csv-bytes.js';
 import { T, isBinaryField, type FieldInfo } from './types.js';
 
+// Local constants: the per-byte loops below compare against them (imported bindings cost more).
 const QUOTE = 0x22;
 const COMMA = 0x2c;
 const NEWLINE = 0x0a;
@@ -16,43 +18,6 @@ const BATCH_BYTES = 256 * 1024;
 export function csvField(text: string): string {
   if (text === '' || text === '\\.') return `"${text}"`;
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-/**
- * The CSV bytes being built. Fields are copied byte for byte from the server's text (utf8mb4, so
- * already UTF-8): no string per field, no join, no re-encoding.
- */
-class CsvBytes {
-  buf = Buffer.allocUnsafe(BATCH_BYTES * 2);
-  pos = 0;
-
-  reserve(bytes: number): void {
-    if (this.pos + bytes <= this.buf.length) return;
-    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + bytes));
-    this.buf.copy(bigger, 0, 0, this.pos);
-    this.buf = bigger;
-  }
-
-  /** Copies `raw` (space reserved by the caller); a loop beats a native call for short values. */
-  copy(raw: Buffer): void {
-    const { buf } = this;
-    if (raw.length < 16) for (let i = 0; i < raw.length; i++) buf[this.pos + i] = raw[i]!;
-    else buf.set(raw, this.pos);
-    this.pos += raw.length;
-  }
-
-  text(value: string): void {
-    this.reserve(Buffer.byteLength(value));
-    this.pos += this.buf.write(value, this.pos, 'utf8');
-  }
-
-  /** The bytes so far; later writes go to a new buffer (the consumer keeps this one). */
-  take(): Buffer {
-    const out = this.buf.subarray(0, this.pos);
-    this.buf = Buffer.allocUnsafe(BATCH_BYTES * 2);
-    this.pos = 0;
-    return out;
-  }
 }
 
 /** Writes one non-NULL raw value (the server's text, or bytes) as an interchange CSV field. */
