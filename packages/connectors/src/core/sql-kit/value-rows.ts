@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { setImmediate } from 'node:timers/promises';
 import { TerminalError } from '@dxa/errors';
 import { BATCH_BYTES, COMMA, CsvBytes, NEWLINE } from './csv-bytes.js';
 import { ValueRefusal } from './value-refusal.js';
@@ -8,6 +9,7 @@ import { writerFor, type CsvColumn } from './value-writers.js';
 export type { CsvColumn } from './value-writers.js';
 
 const ignore = (): void => undefined;
+const YIELD_ROWS = 4096;
 
 /**
  * Interchange CSV (docs/interchange.md, byte for byte what PostgreSQL's COPY writes for the same
@@ -111,13 +113,17 @@ export function encodeRows(
     pulling = true;
     try {
       while (!csv.destroyed) {
-        const next = await iterator.next();
+        const pending = iterator.next();
+        // A plain iterable is read without a microtask per row.
+        const next = pending instanceof Promise ? await pending : pending;
         if (next.done) {
           ended = true;
           csv.finish();
           return;
         }
         if (!csv.addRow(next.value)) return;
+        // Let timers and I/O (an abort) in now and then while a plain iterable keeps up.
+        if (csv.rows % YIELD_ROWS === 0) await setImmediate();
       }
     } catch (thrown) {
       csv.destroy(thrown as Error);
