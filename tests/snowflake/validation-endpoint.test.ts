@@ -28,7 +28,7 @@ describe('Snowflake validation endpoint (protocol fake)', () => {
 
   it('runs queries through the destination session and labels itself without credentials', async () => {
     const endpoint = dest.validationEndpoint!();
-    expect(endpoint.dialect).toBe('snowflake');
+    expect(endpoint.dialect.name).toBe('snowflake');
     expect(endpoint.label).not.toContain('pa55');
     const rows = await endpoint.query('SELECT COUNT(*) AS N, MAX(NOTE) AS M FROM T', signal());
     expect(rows.map((r) => [Number(r.N), r.M])).toEqual([[2, 'a']]);

@@ -1,5 +1,5 @@
 import { splitQualifiedName } from '@dxa/contracts';
-import type { DialectName, Relation, Selection } from '../types.js';
+import type { Relation, Selection } from '../types.js';
 
 /** Calendar parts of a date/time/timestamp value, as integer SQL expressions. */
 export type TemporalParts = {
@@ -19,7 +19,8 @@ export type TemporalParts = {
  * follows the same recipe.
  */
 export type Dialect = {
-  name: DialectName;
+  /** `postgresql`, `mysql`…: names the engine in reports. */
+  name: string;
   ident(name: string): string;
   /** A string literal, escaped for this engine. */
   literal(value: string): string;

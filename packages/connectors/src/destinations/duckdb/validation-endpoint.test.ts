@@ -32,7 +32,7 @@ describe('DuckDB validation endpoint', () => {
   it('maps DuckDB types to logical types', async () => {
     const endpoint = createDuckdbDestination({ type: 'duckdb', path: file, memory_limit: '256MB' }, logger)
       .validationEndpoint!();
-    expect(endpoint.dialect).toBe('duckdb');
+    expect(endpoint.dialect.name).toBe('duckdb');
     const columns = await endpoint.describe({ table: 's.t' }, signal());
     expect(columns.map((c) => [c.name, c.engineType, c.type, c.nullable])).toEqual([
       ['id', 'BIGINT', 'int64', false],

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { exactTableName, type LogicalType } from '@dxa/contracts';
 import { TerminalError } from '@dxa/errors';
-import type { Relation, ValidationColumn, ValidationEndpoint } from '@dxa/validation';
+import { dialectFor, type Relation, type ValidationColumn, type ValidationEndpoint } from '@dxa/validation';
 import { keptColumns, namedSelection, selectionKey } from '../../core/validation-relations.js';
 import { wrapDuckdbError } from './errors.js';
 import { executor } from './load.js';
@@ -101,7 +101,7 @@ export function createDuckdbValidationEndpoint(file: string, session: ReadOnlySe
   };
 
   return {
-    dialect: 'duckdb',
+    dialect: dialectFor('duckdb'),
     label: `duckdb ${file}`,
 
     async resolve(relation, signal) {

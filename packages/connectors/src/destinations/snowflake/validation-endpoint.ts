@@ -1,6 +1,6 @@
 import { exactTableName, type LogicalType } from '@dxa/contracts';
 import { TerminalError } from '@dxa/errors';
-import type { Relation, ValidationColumn, ValidationEndpoint } from '@dxa/validation';
+import { dialectFor, type Relation, type ValidationColumn, type ValidationEndpoint } from '@dxa/validation';
 import { keptColumns, namedSelection } from '../../core/validation-relations.js';
 import { parseTableName, quoteIdent, type TableName } from '../../snowflake/names.js';
 import type { SessionHolder } from '../../snowflake/session.js';
@@ -111,7 +111,7 @@ export function createSnowflakeValidationEndpoint(holder: SessionHolder, label: 
   };
 
   return {
-    dialect: 'snowflake',
+    dialect: dialectFor('snowflake'),
     label: `snowflake ${label}`,
 
     async resolve(relation, signal) {

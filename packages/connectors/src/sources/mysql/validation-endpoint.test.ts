@@ -32,7 +32,7 @@ describe('MySQL validation endpoint', () => {
   });
 
   it('describes a table with engine and logical types under a label without a password', async () => {
-    expect(endpoint.dialect).toBe('mysql');
+    expect(endpoint.dialect.name).toBe('mysql');
     expect(endpoint.label).toBe(`mysql root@127.0.0.1:3306/${db.name}`);
     expect(await endpoint.describe({ table: 't' }, signal())).toEqual([
       { name: 'b', engineType: 'bigint(20)', type: 'int64', nullable: false },

@@ -1,6 +1,6 @@
 import type { Pool, PoolConnection, PoolOptions, RowDataPacket } from 'mysql2/promise';
 import type { MysqlConnection } from './description.js';
-import type { ValidationEndpoint } from '@dxa/validation';
+import { dialectFor, type ValidationEndpoint } from '@dxa/validation';
 import { relationLabel, selectionKey, toValidationColumn } from '../../core/validation-relations.js';
 import { describeQuery, describeTable, resolveSelection, resolveTable } from './catalog.js';
 import { wrapMysqlError } from './errors.js';
@@ -40,7 +40,7 @@ export function createMysqlValidationEndpoint(endpoint: MysqlEndpointOptions): V
   }
 
   return {
-    dialect: 'mysql',
+    dialect: dialectFor('mysql'),
     label: endpoint.label,
 
     async resolve(relation, signal) {

@@ -37,7 +37,7 @@ describe('PostgreSQL validation endpoint (source and target share it)', () => {
 
   it('describes a table with engine and logical types, and never shows a password in its label', async () => {
     for (const endpoint of endpoints) {
-      expect(endpoint.dialect).toBe('postgresql');
+      expect(endpoint.dialect.name).toBe('postgresql');
       expect(endpoint.label).toBe(`postgresql postgres@127.0.0.1:5432/${db.name}`);
       const columns = await endpoint.describe({ table: 'public.t' }, signal());
       expect(columns).toEqual([

@@ -1,6 +1,6 @@
 import type { Pool, PoolClient, PoolConfig } from 'pg';
 import type { PostgresConnection } from './description.js';
-import type { ValidationEndpoint } from '@dxa/validation';
+import { dialectFor, type ValidationEndpoint } from '@dxa/validation';
 import { relationLabel, selectionKey, toValidationColumn } from '../../core/validation-relations.js';
 import { describeQuery, describeTable, resolveSelection, resolveTable, type NameReading } from './catalog.js';
 import { wrapPgError } from './errors.js';
@@ -56,7 +56,7 @@ export function createPgValidationEndpoint(options: PgEndpointOptions): Validati
   }
 
   return {
-    dialect: 'postgresql',
+    dialect: dialectFor('postgresql'),
     label: options.label,
 
     async resolve(relation, signal) {
