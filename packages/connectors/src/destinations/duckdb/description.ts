@@ -1,5 +1,15 @@
 import { z } from 'zod';
+import type { DriverErrorTable } from '@dxa/errors';
 import { describeTarget } from '../../core/describe.js';
+
+/** @duckdb/node-api errors carry no code; the one worth a retry is another process holding the file. */
+export const duckdbDriverErrors: DriverErrorTable = {
+  driver: '@duckdb/node-api',
+  field: 'code',
+  owns: () => false,
+  terminal: {},
+  messages: [{ pattern: /Could not set lock on file|Conflicting lock/i, kind: 'transient', code: 'LOAD_ERROR' }],
+};
 
 export const DuckdbTarget = z.strictObject({
   type: z.literal('duckdb'),
@@ -18,6 +28,7 @@ export const duckdbTarget = describeTarget({
   title: 'DuckDB',
   config: DuckdbTarget,
   capabilities: { formats: ['parquet', 'csv'], stages: ['local'], transactional: true },
+  driverErrors: duckdbDriverErrors,
   load: async () => {
     const { createDuckdbDestination } = await import('./destination.js');
     return (connection, deps) => createDuckdbDestination(connection, deps.logger);
