@@ -63,6 +63,12 @@ export type Dialect = {
   temporalInfinity?: (expr: string) => { pos: string; neg: string };
   /** Interval as months, days, microseconds, when the engine has an interval type. */
   intervalParts?: (expr: string) => { months: string; days: string; micros: string };
+  /**
+   * Count each column's distinct values in a statement of its own. A columnar engine reads one
+   * column cheaply and then holds one hash table at a time; a row store would read the table once
+   * per column, so it counts them all in the one metrics statement.
+   */
+  distinctCountsApart?: boolean;
   /** Relation text for FROM: a quoted table name or a parenthesised query. */
   from(relation: { table: string } | { query: string }): string;
 };

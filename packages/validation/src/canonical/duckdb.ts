@@ -53,5 +53,7 @@ export const duckdb: Dialect = {
       `DATEPART('hour', ${e}) * 3600000000 + DATEPART('minute', ${e}) * 60000000 + DATEPART('microseconds', ${e})`,
     ),
   }),
+  // Thirteen exact distinct counts over 3M rows in one statement ran out of 128 MB; one at a time spill.
+  distinctCountsApart: true,
   from: (r) => fromClause(r, ident),
 };

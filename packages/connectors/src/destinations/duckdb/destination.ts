@@ -81,7 +81,7 @@ export function createDuckdbDestination(
     ).catch((err: unknown) => {
       // Whatever broke after an abort (usually the interrupted statement) is the abort.
       if (ctx.signal.aborted) throw abortError(ctx.signal);
-      throw wrapDuckdbError(err, typeof action === 'string' ? action : action(err));
+      throw wrapDuckdbError(err, typeof action === 'string' ? action : action(err), conn.memory_limit);
     });
 
   return {
@@ -137,12 +137,15 @@ export function createDuckdbDestination(
     },
 
     validationEndpoint() {
-      return createDuckdbValidationEndpoint(file, (signal, fn) =>
-        withDuckdb(
-          file,
-          { lockTimeoutMs, readOnly: true, memoryLimit: conn.memory_limit, signal, logger: log },
-          fn,
-        ),
+      return createDuckdbValidationEndpoint(
+        file,
+        (signal, fn) =>
+          withDuckdb(
+            file,
+            { lockTimeoutMs, readOnly: true, memoryLimit: conn.memory_limit, signal, logger: log },
+            fn,
+          ),
+        conn.memory_limit,
       );
     },
 
