@@ -24,7 +24,11 @@ export type DestinationCapabilities = {
 
 /** Destinations built so far; a kind missing here is not supported yet. */
 export const capabilities: Partial<Record<DestinationKind, DestinationCapabilities>> = {
-  duckdb: { formats: ['parquet', 'csv'], stages: ['local'], transactional: true },
+  duckdb: {
+    formats: ['parquet', 'csv'],
+    stages: ['local', 's3', 'azure_blob', 'snowflake_stage'],
+    transactional: true,
+  },
   // It streams staged files through the stage itself, so any stage works.
   postgresql: { formats: ['csv', 'parquet'], stages: ['local', 's3', 'azure_blob'], transactional: true },
   // COPY reads a Snowflake stage in place, cloud stages through a temporary external stage, local files after PUT.
