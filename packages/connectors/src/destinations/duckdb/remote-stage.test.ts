@@ -15,6 +15,8 @@ import {
   scratchTables,
   stageParts,
   withDb,
+  ORDERS_SNAPSHOT,
+  PREVIOUS_ORDERS,
   type Fixture,
 } from './test-support.js';
 
@@ -22,15 +24,11 @@ let fx: Fixture;
 let dest: DestinationConnector;
 let workDir: string;
 
-const PREVIOUS = `CREATE TABLE orders (id INTEGER, name VARCHAR, amount DECIMAL(12,2), flag BOOLEAN, data BLOB, ts TIMESTAMP, "Day Of" DATE);
-  INSERT INTO orders (id, name) VALUES (100, 'old-a'), (101, 'old-b')`;
-const SNAPSHOT = 'SELECT * FROM orders ORDER BY id';
-
 beforeEach(async () => {
   fx = await makeFixture();
   workDir = path.join(fx.dir, 'work', 'job-1');
   dest = createDuckdbDestination({ type: 'duckdb', path: fx.dbFile, memory_limit: '256MB' }, logger);
-  await withDb(fx.dbFile, (run) => run(PREVIOUS));
+  await withDb(fx.dbFile, (run) => run(PREVIOUS_ORDERS));
 });
 
 afterEach(async () => {
@@ -93,7 +91,7 @@ describe('DuckDB loads from a remote stage, one part at a time', () => {
   );
 
   it('a failure while fetching part 2 leaves the previous table and no fetched file', async () => {
-    const before = await query(fx.dbFile, SNAPSHOT);
+    const before = await query(fx.dbFile, ORDERS_SNAPSHOT);
     const files: LoadFile[] = await stageParts(fx, 'parquet');
     const { stage, seenAtFetch } = remoteStage(fx.stage, { breakOn: files[1]?.relPath ?? '' });
     const failed = dest.load({ ...request('orders', 'replace', 'parquet', files), workDir }, stage, ctx);
@@ -105,25 +103,25 @@ describe('DuckDB loads from a remote stage, one part at a time', () => {
       ) as unknown,
     });
     expect(seenAtFetch).toHaveLength(2);
-    expect(await query(fx.dbFile, SNAPSHOT)).toEqual(before);
+    expect(await query(fx.dbFile, ORDERS_SNAPSHOT)).toEqual(before);
     expect(await scratchTables(fx.dbFile)).toEqual([]);
     expect(await filesUnder(workDir)).toEqual([]);
   });
 
   it('a cancel while fetching part 2 rolls back and leaves no fetched file', async () => {
-    const before = await query(fx.dbFile, SNAPSHOT);
+    const before = await query(fx.dbFile, ORDERS_SNAPSHOT);
     const files = await stageParts(fx, 'csv');
     const abort = new AbortController();
     const { stage } = remoteStage(fx.stage, { breakOn: files[1]?.relPath ?? '', abort });
     await expect(
       dest.load({ ...request('orders', 'truncate', 'csv', files), workDir }, stage, { signal: abort.signal }),
     ).rejects.toMatchObject({ code: 'CANCELLED' });
-    expect(await query(fx.dbFile, SNAPSHOT)).toEqual(before);
+    expect(await query(fx.dbFile, ORDERS_SNAPSHOT)).toEqual(before);
     expect(await filesUnder(workDir)).toEqual([]);
   });
 
   it('a part whose rows disagree with the manifest is an integrity error naming it', async () => {
-    const before = await query(fx.dbFile, SNAPSHOT);
+    const before = await query(fx.dbFile, ORDERS_SNAPSHOT);
     const files = (await stageParts(fx, 'parquet')).map((f, i) => (i === 1 ? { ...f, rows: 5 } : f));
     const { stage } = remoteStage(fx.stage);
     await expect(
@@ -132,7 +130,7 @@ describe('DuckDB loads from a remote stage, one part at a time', () => {
       code: 'INTEGRITY_ERROR',
       message: expect.stringContaining('s3://bucket/run1/part-00002.parquet holds 1 rows') as unknown,
     });
-    expect(await query(fx.dbFile, SNAPSHOT)).toEqual(before);
+    expect(await query(fx.dbFile, ORDERS_SNAPSHOT)).toEqual(before);
     expect(await filesUnder(workDir)).toEqual([]);
   });
 });
