@@ -70,9 +70,10 @@ describe('the connector list', () => {
   });
 
   it('answers pairing questions from the targets’ declared capabilities', () => {
-    expect(pairingProblem('duckdb', 'snowflake_stage', 'parquet')).toContain(
+    expect(pairingProblem('postgresql', 'snowflake_stage', 'parquet')).toContain(
       'cannot load from a snowflake_stage stage',
     );
+    expect(pairingProblem('duckdb', 's3', 'parquet')).toBeUndefined();
     expect(pairingProblem('snowflake', 'snowflake_stage', 'csv')).toBeUndefined();
     expect(pairingProblem('unknown_target', 'local', 'csv')).toBeUndefined();
     expect(describeKind('target', 'postgresql')?.title).toBe('PostgreSQL');

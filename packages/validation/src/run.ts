@@ -5,7 +5,7 @@ import { compareMetrics, DEFAULT_FLOAT_TOLERANCE, metricsSql } from './levels/me
 import { compareRows, type RowSide } from './levels/rows.js';
 import { reselectSql } from './levels/rows-sql.js';
 import { compareSchemas } from './levels/schema.js';
-import type { ValidationSide } from './endpoint.js';
+import type { ValidationEndpoint, ValidationSide } from './endpoint.js';
 import type { Relation, ValidationOptions } from './types.js';
 
 /** One side as reports name it: the endpoint's label and its dialect's name. */
@@ -57,6 +57,21 @@ async function countRows(side: ValidationSide, signal: AbortSignal, log: string[
   log.push(sql);
   const [row] = await side.endpoint.query(sql, signal);
   return Number(asText(lowerKeys(row ?? {}).n));
+}
+
+/** Runs a side's metrics statements one after the other and merges their single rows. */
+async function metricsRow(
+  endpoint: ValidationEndpoint,
+  statements: string[],
+  signal: AbortSignal,
+): Promise<Record<string, unknown>> {
+  const row: Record<string, unknown> = {};
+  for (const statement of statements) {
+    throwIfAborted(signal);
+    const [part] = await endpoint.query(statement, signal);
+    Object.assign(row, part ?? {});
+  }
+  return row;
 }
 
 async function resolveKey(source: ValidationSide, options: ValidationOptions): Promise<string[] | undefined> {
@@ -140,13 +155,13 @@ export async function runValidation(
     const differences = await timed(timingsMs, 'metrics', async () => {
       const ss = metricsSql(sd, sd.from(source.relation), pairs, 'source');
       const ts = metricsSql(td, td.from(target.relation), pairs, 'target');
-      sql.source.push(ss);
-      sql.target.push(ts);
-      const [[sr], [tr]] = await Promise.all([
-        source.endpoint.query(ss, signal),
-        target.endpoint.query(ts, signal),
+      sql.source.push(...ss);
+      sql.target.push(...ts);
+      const [sr, tr] = await Promise.all([
+        metricsRow(source.endpoint, ss, signal),
+        metricsRow(target.endpoint, ts, signal),
       ]);
-      return compareMetrics(pairs, sr ?? {}, tr ?? {}, options.tolerance ?? DEFAULT_FLOAT_TOLERANCE);
+      return compareMetrics(pairs, sr, tr, options.tolerance ?? DEFAULT_FLOAT_TOLERANCE);
     });
     result.metrics = { status: differences.length === 0 ? 'passed' : 'failed', differences };
   }

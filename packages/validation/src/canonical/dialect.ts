@@ -71,6 +71,12 @@ export type Dialect = {
   select(selection: Selection, options?: SelectOptions): string;
   /** Relation text for FROM: a whole table by its name; a narrowed table or a query parenthesised. */
   from(relation: Relation): string;
+  /**
+   * Count each column's distinct values in a statement of its own. A columnar engine reads one
+   * column cheaply and then holds one hash table at a time; a row store would read the table once
+   * per column, so it counts them all in the one metrics statement.
+   */
+  distinctCountsApart?: boolean;
 };
 
 export type SelectOptions = {

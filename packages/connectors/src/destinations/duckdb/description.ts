@@ -27,7 +27,12 @@ export const duckdbTarget = describeTarget({
   kind: 'duckdb',
   title: 'DuckDB',
   config: DuckdbTarget,
-  capabilities: { formats: ['parquet', 'csv'], stages: ['local'], transactional: true },
+  // Local files in place; any other stage's parts fetched one at a time inside the load transaction.
+  capabilities: {
+    formats: ['parquet', 'csv'],
+    stages: ['local', 's3', 'azure_blob', 'snowflake_stage'],
+    transactional: true,
+  },
   driverErrors: duckdbDriverErrors,
   load: async () => {
     const { createDuckdbDestination } = await import('./destination.js');

@@ -80,6 +80,11 @@ export async function writePart(file: string, format: 'parquet' | 'csv', where: 
   );
 }
 
+/** An `orders` table a load must leave as it was when it fails, and the query that shows it. */
+export const PREVIOUS_ORDERS = `CREATE TABLE orders (id INTEGER, name VARCHAR, amount DECIMAL(12,2), flag BOOLEAN, data BLOB, ts TIMESTAMP, "Day Of" DATE);
+  INSERT INTO orders (id, name) VALUES (100, 'old-a'), (101, 'old-b')`;
+export const ORDERS_SNAPSHOT = 'SELECT * FROM orders ORDER BY id';
+
 export type Fixture = { dir: string; dbFile: string; stage: StageConnector; cleanup: () => Promise<void> };
 
 export async function makeFixture(): Promise<Fixture> {

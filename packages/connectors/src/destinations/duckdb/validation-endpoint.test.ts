@@ -86,8 +86,13 @@ describe('DuckDB validation endpoint', () => {
     expect(await endpoint.primaryKey!({ table: 'S.T' }, signal())).toEqual(['id']);
     expect(await endpoint.primaryKey!({ table: 's.nokey' }, signal())).toBeUndefined();
     expect(await endpoint.primaryKey!({ table: 's.missing' }, signal())).toBeUndefined();
+    // Validation cannot run without the table; the load step's code would point at the wrong step.
     await expect(endpoint.describe({ table: 's.missing' }, signal())).rejects.toMatchObject({
-      code: 'LOAD_ERROR',
+      code: 'VALIDATION_ERROR',
+      step: 'validate',
+    });
+    await expect(endpoint.describe({ query: 'SELECT nope FROM s.t' }, signal())).rejects.toMatchObject({
+      code: 'BAD_SQL',
     });
   });
 

@@ -1,9 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { exactTableName, type LogicalType } from '@dxa/contracts';
-import { TerminalError } from '@dxa/errors';
 import { dialectFor, type Relation, type ValidationColumn, type ValidationEndpoint } from '@dxa/validation';
 import { keptColumns, namedSelection, selectionKey } from '../../core/validation-relations.js';
-import { wrapDuckdbError } from './errors.js';
+import { wrapDuckdbValidationError, type ValidationWrapOptions } from './errors.js';
 import { executor } from './load.js';
 import { abortError } from './session.js';
 import { parseTableName, qualified, tableLookupSql } from './sql.js';
@@ -75,28 +74,45 @@ function describeSql(relation: Relation): string {
 /**
  * Validation's view of the DuckDB file. Every statement opens the file read-only through the
  * destination's session opener (its in-process queue and lock retry) and closes it right after,
- * so validation never keeps a lock that a load in another worker waits for.
+ * so validation never keeps a lock that a load in another worker waits for. Failures carry the
+ * validate step's codes (see wrapDuckdbValidationError).
  */
-export function createDuckdbValidationEndpoint(file: string, session: ReadOnlySession): ValidationEndpoint {
-  const run = async <T>(what: string, signal: AbortSignal, fn: (c: DuckDBConnection) => Promise<T>) =>
+export function createDuckdbValidationEndpoint(
+  file: string,
+  session: ReadOnlySession,
+  memoryLimit: string,
+): ValidationEndpoint {
+  const run = async <T>(
+    what: string,
+    signal: AbortSignal,
+    fn: (c: DuckDBConnection) => Promise<T>,
+    refused: ValidationWrapOptions['refused'] = 'VALIDATION_ERROR',
+  ) =>
     session(signal, fn).catch((err: unknown) => {
       if (signal.aborted) throw abortError(signal);
-      throw wrapDuckdbError(err, what);
+      throw wrapDuckdbValidationError(err, what, { memoryLimit, refused });
     });
 
   const describe = async (relation: Relation, signal: AbortSignal): Promise<ValidationColumn[]> => {
     const what = `validate: describing ${'table' in relation ? relation.table : 'the query'} in DuckDB`;
-    const columns = await run(what, signal, async (c) => {
-      const reader = await c.runAndReadAll(describeSql(relation));
-      return reader.getRowObjectsJson().map((row) =>
-        duckdbValidationColumn(
-          textOf(row.column_name),
-          textOf(row.column_type),
-          // DESCRIBE of a query cannot know, and says YES.
-          textOf(row.null).toUpperCase() !== 'NO',
-        ),
-      );
-    });
+    // A query the engine refuses is bad SQL; a missing table, validation that cannot run.
+    const refused = 'table' in relation ? 'VALIDATION_ERROR' : 'BAD_SQL';
+    const columns = await run(
+      what,
+      signal,
+      async (c) => {
+        const reader = await c.runAndReadAll(describeSql(relation));
+        return reader.getRowObjectsJson().map((row) =>
+          duckdbValidationColumn(
+            textOf(row.column_name),
+            textOf(row.column_type),
+            // DESCRIBE of a query cannot know, and says YES.
+            textOf(row.null).toUpperCase() !== 'NO',
+          ),
+        );
+      },
+      refused,
+    );
     return 'table' in relation ? keptColumns(columns, relation) : columns;
   };
 
@@ -116,18 +132,16 @@ export function createDuckdbValidationEndpoint(file: string, session: ReadOnlySe
     describe,
 
     async query(sql, signal) {
-      try {
-        return await run('validate: a validation query in DuckDB', signal, async (c) => {
+      return run(
+        'validate: a validation query in DuckDB',
+        signal,
+        async (c) => {
           if (signal.aborted) throw abortError(signal);
           const reader = await c.runAndReadAll(sql);
           return reader.getRowObjectsJson();
-        });
-      } catch (err) {
-        // A statement validation generated that DuckDB refuses is bad SQL, not a failed load.
-        if (err instanceof TerminalError && err.code === 'LOAD_ERROR')
-          throw new TerminalError('BAD_SQL', err.message, { step: 'validate' });
-        throw err;
-      }
+        },
+        'BAD_SQL',
+      );
     },
 
     async primaryKey(relation, signal) {
