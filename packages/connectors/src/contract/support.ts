@@ -1,0 +1,46 @@
+// Test support shared by the contract suites (never imported by product code).
+import { expect } from 'vitest';
+import type { RunContext } from '../core/types.js';
+
+export const ctx = (): RunContext => ({ signal: new AbortController().signal });
+
+/** The rejection of `promise` (fails the test if it resolves). */
+export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
+  const outcome = await promise.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(outcome, 'expected a rejection').toBeInstanceOf(Error);
+  return outcome as Error;
+}
+
+/** Asserts that none of `secrets` shows in the error's message or in any field it serialises. */
+export function expectNoSecret(error: unknown, secrets: readonly string[]): void {
+  const seen = JSON.stringify({ message: (error as Error | undefined)?.message, error });
+  for (const secret of secrets) expect(seen).not.toContain(secret);
+}
+
+/** The error a stream ends with, or undefined when it ends cleanly. */
+export function streamOutcome(stream: NodeJS.ReadableStream): Promise<unknown> {
+  return new Promise((resolve) => {
+    stream.once('error', resolve);
+    stream.once('end', () => resolve(undefined));
+  });
+}
+
+/** Splits CSV text into its raw records (quote-aware; a quoted field may hold newlines), without the `\n`. */
+export function csvRecords(text: string): string[] {
+  const records: string[] = [];
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') quoted = !quoted;
+    else if (c === '\n' && !quoted) {
+      records.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  expect(start, 'CSV must end with a complete record').toBe(text.length);
+  return records;
+}
