@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SourceRef } from '@dxa/contracts';
 import { TerminalError, TransientError } from '@dxa/errors';
-import { parseCsv, readAll } from '@dxa/testing';
+import { eventually, parseCsv, readAll } from '@dxa/testing';
 import type { SourceConnector } from '../core/types.js';
 import { sourceLifecycleTests } from './source-lifecycle.contract.js';
 import {
@@ -93,6 +93,11 @@ export function describeSourceContract(name: string, start: () => Promise<Source
         ]);
       });
 
+      it('refuses a query source with two columns of one name as BAD_SQL', async () => {
+        const ref = sourceRef({ query: 'SELECT 1 AS a, 2 AS a' });
+        expect(await rejectionOf(source().describe(ref, ctx()))).toMatchObject({ name: 'TerminalError', code: 'BAD_SQL' });
+      });
+
       it('names a missing table or column in a terminal SOURCE_NOT_FOUND', async () => {
         const missing = [
           [table({ table: 'contract_missing' }), 'contract_missing'],
@@ -146,6 +151,7 @@ export function describeSourceContract(name: string, start: () => Promise<Source
           .extractCsv(ref, [], ctx())
           .then((stream) => readAll(stream));
         expect(await rejectionOf(extracted)).toMatchObject({ name: 'TerminalError', code: 'BAD_SQL' });
+        expect(await eventually(async () => (await fx.harness.running()) === 0)).toBe(true);
       });
 
       it('reads in a read-only session: a query that writes fails and writes nothing', async () => {
