@@ -47,7 +47,10 @@ export function describeSourceContract(name: string, start: () => Promise<Source
         try {
           const error = await rejectionOf(broken.check(ctx()));
           expect(error).toBeInstanceOf(TerminalError);
-          expect(error).toMatchObject({ code: 'CONFIG_ERROR', message: expect.stringContaining(names) });
+          expect(error).toMatchObject({
+            code: 'CONFIG_ERROR',
+            message: expect.stringContaining(names) as unknown,
+          });
           expectNoSecret(error, [password]);
         } finally {
           await broken.close();
@@ -59,7 +62,10 @@ export function describeSourceContract(name: string, start: () => Promise<Source
         try {
           const error = await rejectionOf(broken.check(ctx()));
           expect(error).toBeInstanceOf(TransientError);
-          expect(error).toMatchObject({ code: 'CONNECTION_FAILED', message: expect.stringContaining(names) });
+          expect(error).toMatchObject({
+            code: 'CONNECTION_FAILED',
+            message: expect.stringContaining(names) as unknown,
+          });
           expectNoSecret(error, [password]);
         } finally {
           await broken.close();
@@ -70,8 +76,22 @@ export function describeSourceContract(name: string, start: () => Promise<Source
     describe('describe', () => {
       it('returns every column of a table in order with its logical type', async () => {
         const { columns } = await source().describe(table(), ctx());
-        expect(columns.map(({ name, type, nullable, precision, scale }) => ({ name, type, nullable, precision, scale }))).toEqual(
-          SOURCE_FIXTURE_COLUMNS.map(({ name, type, nullable, precision, scale }) => ({ name, type, nullable, precision, scale })),
+        expect(
+          columns.map(({ name, type, nullable, precision, scale }) => ({
+            name,
+            type,
+            nullable,
+            precision,
+            scale,
+          })),
+        ).toEqual(
+          SOURCE_FIXTURE_COLUMNS.map(({ name, type, nullable, precision, scale }) => ({
+            name,
+            type,
+            nullable,
+            precision,
+            scale,
+          })),
         );
         for (const c of columns) expect(c.sourceType).not.toBe('');
       });
@@ -95,7 +115,10 @@ export function describeSourceContract(name: string, start: () => Promise<Source
 
       it('refuses a query source with two columns of one name as BAD_SQL', async () => {
         const ref = sourceRef({ query: 'SELECT 1 AS a, 2 AS a' });
-        expect(await rejectionOf(source().describe(ref, ctx()))).toMatchObject({ name: 'TerminalError', code: 'BAD_SQL' });
+        expect(await rejectionOf(source().describe(ref, ctx()))).toMatchObject({
+          name: 'TerminalError',
+          code: 'BAD_SQL',
+        });
       });
 
       it('names a missing table or column in a terminal SOURCE_NOT_FOUND', async () => {
@@ -106,14 +129,17 @@ export function describeSourceContract(name: string, start: () => Promise<Source
         for (const [ref, what] of missing) {
           const error = await rejectionOf(source().describe(ref, ctx()));
           expect(error).toBeInstanceOf(TerminalError);
-          expect(error).toMatchObject({ code: 'SOURCE_NOT_FOUND', message: expect.stringContaining(what) });
+          expect(error).toMatchObject({
+            code: 'SOURCE_NOT_FOUND',
+            message: expect.stringContaining(what) as unknown,
+          });
         }
         const ref = sourceRef({ table: 'contract_missing' });
         for (const attempt of [() => source().count(ref, ctx()), () => source().extractCsv(ref, [], ctx())]) {
           expect(await rejectionOf(attempt())).toMatchObject({
             name: 'TerminalError',
             code: 'SOURCE_NOT_FOUND',
-            message: expect.stringContaining('contract_missing'),
+            message: expect.stringContaining('contract_missing') as unknown,
           });
         }
       });
@@ -139,14 +165,21 @@ export function describeSourceContract(name: string, start: () => Promise<Source
       });
 
       it('extracts a query source in its own order under its own column names', async () => {
-        const ref = sourceRef({ query: `SELECT id, txt AS t FROM ${SOURCE_FIXTURE_TABLE} WHERE id >= 5 ORDER BY id DESC` });
-        expect(await readAll(await source().extractCsv(ref, [], ctx()))).toBe('id,t\n6,NULL\n5,ünïcödé ✓ 😀\n');
+        const ref = sourceRef({
+          query: `SELECT id, txt AS t FROM ${SOURCE_FIXTURE_TABLE} WHERE id >= 5 ORDER BY id DESC`,
+        });
+        expect(await readAll(await source().extractCsv(ref, [], ctx()))).toBe(
+          'id,t\n6,NULL\n5,ünïcödé ✓ 😀\n',
+        );
         expect(await source().count(ref, ctx())).toBe(2);
       });
 
       it('reports a where that is not valid SQL as a terminal BAD_SQL', async () => {
         const ref = table({ where: 'id >' });
-        expect(await rejectionOf(source().count(ref, ctx()))).toMatchObject({ name: 'TerminalError', code: 'BAD_SQL' });
+        expect(await rejectionOf(source().count(ref, ctx()))).toMatchObject({
+          name: 'TerminalError',
+          code: 'BAD_SQL',
+        });
         const extracted = source()
           .extractCsv(ref, [], ctx())
           .then((stream) => readAll(stream));
@@ -155,12 +188,12 @@ export function describeSourceContract(name: string, start: () => Promise<Source
       });
 
       it('reads in a read-only session: a query that writes fails and writes nothing', async () => {
-        const { query, written } = fx.harness.writingQuery;
+        const { query } = fx.harness.writingQuery;
         const extracted = source()
           .extractCsv(sourceRef({ query }), [], ctx())
           .then((stream) => readAll(stream));
         expect(await rejectionOf(extracted)).toBeInstanceOf(TerminalError);
-        expect(await written()).toBe(0);
+        expect(await fx.harness.writingQuery.written()).toBe(0);
       });
     });
 

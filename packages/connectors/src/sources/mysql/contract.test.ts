@@ -20,7 +20,8 @@ describeSourceContract('mysql', async () => {
       \`odd,col\` text
     ) CHARACTER SET utf8mb4;
     CREATE TABLE ${db.name}.contract_log (msg text);`);
-  for (const row of SOURCE_FIXTURE_ROWS) await db.sql.query(`INSERT INTO ${table} VALUES (?, ?, ?, ?, ?, ?, ?)`, row);
+  for (const row of SOURCE_FIXTURE_ROWS)
+    await db.sql.query(`INSERT INTO ${table} VALUES (?, ?, ?, ?, ?, ?, ?)`, row);
   return {
     source: createMysqlSource(db.conn, logger),
     open: () => createMysqlSource(db.conn, logger),
