@@ -1,0 +1,42 @@
+import type { PostgresConnection } from '@dxa/config';
+import { createTestDatabase, PG_HOST, PG_PORT, PG_USER } from '@dxa/testing';
+import { describeDestinationContract } from '../../contract/destination.contract.js';
+import { createPostgresDestination } from './destination.js';
+import { logger } from './test-support.js';
+
+const text = (value: unknown) => (value === null ? null : String(value));
+
+describeDestinationContract('postgresql', async () => {
+  const db = await createTestDatabase('pgcontract');
+  const conn: PostgresConnection = {
+    type: 'postgresql',
+    host: PG_HOST,
+    port: PG_PORT,
+    database: db.name,
+    username: PG_USER,
+    sslmode: 'disable',
+    extra_options: {},
+  };
+  const open = () => createPostgresDestination(conn, logger);
+  const rows = async (sql: string) => {
+    const client = await db.client();
+    try {
+      return (await client.query<unknown[]>({ text: sql, rowMode: 'array' })).rows;
+    } finally {
+      await client.end();
+    }
+  };
+  return {
+    destination: open(),
+    open,
+    select: async (sql) => (await rows(sql)).map((row) => row.map(text)),
+    tables: async () =>
+      (
+        await rows(
+          `SELECT schemaname || '.' || tablename FROM pg_tables
+            WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1`,
+        )
+      ).map((row) => String(row[0])),
+    cleanup: () => db.drop(),
+  };
+});
