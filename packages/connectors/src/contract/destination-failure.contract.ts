@@ -58,7 +58,7 @@ export function destinationFailureTests(fx: DestinationContractContext): void {
       '%s with a corrupt second %s part fails and leaves the previous table',
       async (mode, format) => {
         const table = `contract_fail_${mode}_${format}`;
-        await fx.previous(table);
+        await fx.previous(table, format);
         const tables = await fx.harness.tables();
         const files = await goodThenGarbage(format);
         const error = await rejectionOf(dest().load(fx.request(table, mode, format, files), fx.stage, ctx()));
@@ -79,7 +79,7 @@ export function destinationFailureTests(fx: DestinationContractContext): void {
 
     it('rows that disagree with the manifest are an INTEGRITY_ERROR, and the previous table stays', async () => {
       const table = 'contract_fail_counts';
-      await fx.previous(table);
+      await fx.previous(table, 'parquet');
       const files = (await fx.parts('parquet')).map((f) => ({ ...f, rows: f.rows + 1 }));
       const failed = dest().load(fx.request(table, 'replace', 'parquet', files), fx.stage, ctx());
       expect(await rejectionOf(failed)).toMatchObject({ name: 'TerminalError', code: 'INTEGRITY_ERROR' });
@@ -90,7 +90,7 @@ export function destinationFailureTests(fx: DestinationContractContext): void {
   describe('abort', () => {
     it('a signal aborted before the load changes nothing', async () => {
       const table = 'contract_abort_early';
-      await fx.previous(table);
+      await fx.previous(table, 'parquet');
       const signal = AbortSignal.abort();
       const files = await fx.parts('parquet');
       expect(
@@ -103,7 +103,7 @@ export function destinationFailureTests(fx: DestinationContractContext): void {
       '%s aborted while reading its parts leaves the previous table and no scratch table',
       async (mode) => {
         const table = `contract_abort_${mode}`;
-        await fx.previous(table);
+        await fx.previous(table, 'csv');
         const tables = await fx.harness.tables();
         const controller = new AbortController();
         const stage = abortingStage(fx.stage, controller, 1);

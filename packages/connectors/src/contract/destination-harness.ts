@@ -12,6 +12,11 @@ export type DestinationContractHarness = {
    * suite writes SQL PostgreSQL and DuckDB both read (`CAST(x AS VARCHAR)`, `octet_length`).
    */
   select(sql: string): Promise<(string | null)[][]>;
+  /**
+   * SQL for select() giving a binary column's bytes as lower-case hex (NULL stays NULL), as the
+   * engine holds what a load wrote (Snowflake keeps CSV binary as `\x…` text, docs/type-mapping.md).
+   */
+  binaryHex(column: string): string;
   /** Every table on the target now (scratch tables included), however the engine names them. */
   tables(): Promise<string[]>;
   cleanup(): Promise<void>;
@@ -24,10 +29,10 @@ export type DestinationContractContext = {
   /** The contract's rows as two parts (ids 1–3, ids 4–5) under a new folder. */
   parts(format: 'parquet' | 'csv'): Promise<LoadFile[]>;
   /**
-   * Two rows (ids 100, 101, named old-1 and old-2) loaded with `create` into `table`: the previous
-   * table of a load; `narrow`: with the columns id and name only.
+   * Two rows (ids 100, 101, named old-1 and old-2) loaded with `create` from a `format` part into
+   * `table`: the previous table of a load; `narrow`: with the columns id and name only.
    */
-  previous(table: string, narrow?: boolean): Promise<void>;
+  previous(table: string, format: 'parquet' | 'csv', narrow?: boolean): Promise<void>;
   request(
     table: string,
     mode: LoadRequest['mode'],

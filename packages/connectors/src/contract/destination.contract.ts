@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TerminalError } from '@dxa/errors';
 import { createLogger } from '@dxa/logger';
 import type { LoadFile, StageConnector } from '../core/types.js';
 import { createLocalStage } from '../stages/local/index.js';
@@ -13,14 +14,15 @@ import { DESTINATION_COLUMNS, DESTINATION_ROWS_SQL, writeDuckdbPart } from './de
 import { ctx, rejectionOf } from './support.js';
 
 /** Every column of the contract's rows as text, as the harness's select() returns it. */
-const CONTENT = (table: string) =>
-  `SELECT CAST(id AS VARCHAR), name, CAST(amount AS VARCHAR), CAST(flag AS VARCHAR), octet_length(data),
-          CAST(ts AS VARCHAR), CAST("Day Of" AS VARCHAR) FROM ${table} ORDER BY id`;
+const content = (fx: DestinationContractContext, table: string) =>
+  fx.harness.select(`SELECT CAST(id AS VARCHAR), name, CAST(amount AS VARCHAR), CAST(flag AS VARCHAR),
+                            ${fx.harness.binaryHex('data')}, CAST(ts AS VARCHAR), CAST("Day Of" AS VARCHAR)
+                       FROM ${table} ORDER BY id`);
 const EXPECTED = [
-  ['1', 'alpha', '12.34', 'true', '2', '2024-01-02 03:04:05.123456', '2024-02-29'],
-  ['2', '', null, 'false', '0', null, null],
+  ['1', 'alpha', '12.34', 'true', '00ff', '2024-01-02 03:04:05.123456', '2024-02-29'],
+  ['2', '', null, 'false', '', null, null],
   ['3', null, '-0.50', null, null, '1999-12-31 23:59:59', '0001-01-01'],
-  ['4', 'a "quoted", comma\nnewline', '0.01', 'true', '1', null, '2000-01-01'],
+  ['4', 'a "quoted", comma\nnewline', '0.01', 'true', '78', null, '2000-01-01'],
   ['5', 'ünïcödé ✓ 😀', null, 'false', null, '2000-01-01 00:00:00.000001', null],
 ];
 
@@ -52,14 +54,15 @@ export function describeDestinationContract(
           );
         return files;
       },
-      async previous(table, narrow = false) {
+      async previous(table, format, narrow = false) {
         folders += 1;
-        const file = { relPath: `old${folders}/part-00001.parquet`, localPath: undefined, rows: 2 };
+        const ext = format === 'parquet' ? 'parquet' : 'csv.gz';
+        const file = { relPath: `old${folders}/part-00001.${ext}`, localPath: undefined, rows: 2 };
         const columns = narrow ? DESTINATION_COLUMNS.slice(0, 2) : DESTINATION_COLUMNS;
         const oldRows = `SELECT id + 99 AS id, 'old-' || id AS name${narrow ? '' : ', amount, flag, data, ts, "Day Of"'}
                            FROM (${DESTINATION_ROWS_SQL}) WHERE id <= 2`;
-        await writeDuckdbPart(local(fx.stage, file), 'parquet', oldRows, columns);
-        const request = { ...fx.request(table, 'create', 'parquet', [file]), columns };
+        await writeDuckdbPart(local(fx.stage, file), format, oldRows, columns);
+        const request = { ...fx.request(table, 'create', format, [file]), columns };
         await fx.harness.destination.load(request, fx.stage, ctx());
       },
       request(table, mode, format, files) {
@@ -83,10 +86,9 @@ export function describeDestinationContract(
       await expect(dest().check(ctx())).resolves.toBeUndefined();
       expect(await dest().tableExists('contract_nowhere', ctx())).toBe(false);
       const error = await rejectionOf(dest().count('contract_nowhere', ctx()));
-      expect(error).toMatchObject({
-        name: 'TerminalError',
-        message: expect.stringContaining('contract_nowhere') as unknown,
-      });
+      expect(error).toBeInstanceOf(TerminalError);
+      // Named as the engine spells it (Snowflake upper-cases an unquoted name).
+      expect(error.message.toLowerCase()).toContain('contract_nowhere');
     });
 
     describe.each(['parquet', 'csv'] as const)('loads %s parts', (format) => {
@@ -95,19 +97,19 @@ export function describeDestinationContract(
         expect(
           await dest().load(fx.request(table, 'create', format, await fx.parts(format)), fx.stage, ctx()),
         ).toEqual({ rows: 5 });
-        expect(await fx.harness.select(CONTENT(table))).toEqual(EXPECTED);
+        expect(await content(fx, table)).toEqual(EXPECTED);
         expect(await dest().tableExists(table, ctx())).toBe(true);
         expect(await dest().count(table, ctx())).toBe(5);
       });
 
       it('replace: the new rows and definition take the old table’s place, leaving no other table', async () => {
         const table = `contract_replace_${format}`;
-        await fx.previous(table, true);
+        await fx.previous(table, format, true);
         const tables = await fx.harness.tables();
         expect(
           await dest().load(fx.request(table, 'replace', format, await fx.parts(format)), fx.stage, ctx()),
         ).toEqual({ rows: 5 });
-        expect(await fx.harness.select(CONTENT(table))).toEqual(EXPECTED);
+        expect(await content(fx, table)).toEqual(EXPECTED);
         expect(await fx.harness.tables()).toEqual(tables);
       });
 
@@ -123,11 +125,11 @@ export function describeDestinationContract(
 
       it('truncate: replaces the rows of an existing table and creates a missing one', async () => {
         const table = `contract_truncate_${format}`;
-        await fx.previous(table);
+        await fx.previous(table, format);
         expect(
           await dest().load(fx.request(table, 'truncate', format, await fx.parts(format)), fx.stage, ctx()),
         ).toEqual({ rows: 5 });
-        expect(await fx.harness.select(CONTENT(table))).toEqual(EXPECTED);
+        expect(await content(fx, table)).toEqual(EXPECTED);
         const fresh = `contract_truncate_new_${format}`;
         await dest().load(fx.request(fresh, 'truncate', format, await fx.parts(format)), fx.stage, ctx());
         expect(await dest().count(fresh, ctx())).toBe(5);
@@ -136,7 +138,7 @@ export function describeDestinationContract(
 
     it('create refuses an existing table with TARGET_EXISTS and leaves it as it was', async () => {
       const table = 'contract_exists';
-      await fx.previous(table);
+      await fx.previous(table, 'parquet');
       const error = await rejectionOf(
         dest().load(fx.request(table, 'create', 'parquet', await fx.parts('parquet')), fx.stage, ctx()),
       );

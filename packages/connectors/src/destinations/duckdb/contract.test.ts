@@ -16,6 +16,7 @@ describeDestinationContract('duckdb', async () => {
     destination: open(),
     open,
     select: async (sql) => (await query(file, sql)).map((row) => row.map(text)),
+    binaryHex: (column) => `lower(hex(${column}))`,
     tables: async () =>
       existsSync(file)
         ? (await query(file, "SELECT schema_name || '.' || table_name FROM duckdb_tables() ORDER BY 1")).map(

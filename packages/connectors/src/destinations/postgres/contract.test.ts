@@ -30,6 +30,7 @@ describeDestinationContract('postgresql', async () => {
     destination: open(),
     open,
     select: async (sql) => (await rows(sql)).map((row) => row.map(text)),
+    binaryHex: (column) => `encode(${column}, 'hex')`,
     tables: async () =>
       (
         await rows(
