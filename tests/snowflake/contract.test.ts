@@ -1,9 +1,8 @@
 import { describeDestinationContract } from '@dxa/connectors/src/contract/destination.contract.js';
+import { cellText } from '@dxa/connectors/src/contract/support.js';
 import { createSnowflakeDestination } from '@dxa/connectors/src/factories.js';
 import { logger } from '@dxa/connectors/src/destinations/snowflake/test-support.js';
 import { startFake, tablesInFake, targetConfig } from './support.js';
-
-const text = (value: unknown) => (value === null ? null : String(value));
 
 describeDestinationContract('snowflake (protocol fake)', async () => {
   const fake = await startFake();
@@ -12,7 +11,7 @@ describeDestinationContract('snowflake (protocol fake)', async () => {
     destination: open(),
     open,
     // The fake's engine is DuckDB: the suite's SQL runs there as written.
-    select: async (sql) => (await fake.engine.query(sql)).map((row) => Object.values(row).map(text)),
+    select: async (sql) => (await fake.engine.query(sql)).map((row) => Object.values(row).map(cellText)),
     // Parquet loads hold BINARY; CSV loads keep the interchange text `\x…` (docs/type-mapping.md).
     binaryHex: (column) =>
       `CASE WHEN typeof(${column}) = 'BLOB' THEN lower(hex(${column})) ELSE replace(CAST(${column} AS VARCHAR), '\\x', '') END`,

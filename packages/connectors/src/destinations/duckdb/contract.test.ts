@@ -3,10 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describeDestinationContract } from '../../contract/destination.contract.js';
+import { cellText } from '../../contract/support.js';
 import { createDuckdbDestination } from './destination.js';
 import { logger, query } from './test-support.js';
-
-const text = (value: unknown) => (value === null ? null : String(value));
 
 describeDestinationContract('duckdb', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'dxa-duckdb-contract-'));
@@ -15,7 +14,7 @@ describeDestinationContract('duckdb', async () => {
   return {
     destination: open(),
     open,
-    select: async (sql) => (await query(file, sql)).map((row) => row.map(text)),
+    select: async (sql) => (await query(file, sql)).map((row) => row.map(cellText)),
     binaryHex: (column) => `lower(hex(${column}))`,
     tables: async () =>
       existsSync(file)

@@ -1,22 +1,12 @@
-import type { PostgresConnection } from '@dxa/config';
-import { createTestDatabase, PG_HOST, PG_PORT, PG_USER } from '@dxa/testing';
+import { createTestDatabase, pgConnection } from '@dxa/testing';
 import { describeDestinationContract } from '../../contract/destination.contract.js';
+import { cellText } from '../../contract/support.js';
 import { createPostgresDestination } from './destination.js';
 import { logger } from './test-support.js';
 
-const text = (value: unknown) => (value === null ? null : String(value));
-
 describeDestinationContract('postgresql', async () => {
   const db = await createTestDatabase('pgcontract');
-  const conn: PostgresConnection = {
-    type: 'postgresql',
-    host: PG_HOST,
-    port: PG_PORT,
-    database: db.name,
-    username: PG_USER,
-    sslmode: 'disable',
-    extra_options: {},
-  };
+  const conn = pgConnection(db);
   const open = () => createPostgresDestination(conn, logger);
   const rows = async (sql: string) => {
     const client = await db.client();
@@ -29,7 +19,7 @@ describeDestinationContract('postgresql', async () => {
   return {
     destination: open(),
     open,
-    select: async (sql) => (await rows(sql)).map((row) => row.map(text)),
+    select: async (sql) => (await rows(sql)).map((row) => row.map(cellText)),
     binaryHex: (column) => `encode(${column}, 'hex')`,
     tables: async () =>
       (

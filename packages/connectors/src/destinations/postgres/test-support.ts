@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { PostgresConnection } from '@dxa/config';
 import { writeCsvGzipParts, writeParquetParts } from '@dxa/files';
 import { createLogger } from '@dxa/logger';
-import { createTestDatabase, type TestDatabase } from '@dxa/testing';
+import { createTestDatabase, pgConnection, type TestDatabase } from '@dxa/testing';
 import type { Column, LoadFile, LoadRequest, RunContext, StageConnector } from '../../core/types.js';
 import { createPostgresSource } from '../../sources/postgres/index.js';
 import { createLocalStage } from '../../stages/local/index.js';
@@ -87,15 +87,7 @@ async function writeParts(
 export async function makeFixture(): Promise<Fixture> {
   const db = await createTestDatabase('pgdest');
   await db.query(SOURCE_TABLE);
-  const conn: PostgresConnection = {
-    type: 'postgresql',
-    host: '127.0.0.1',
-    port: 5432,
-    database: db.name,
-    username: 'postgres',
-    sslmode: 'disable',
-    extra_options: { application_name: db.name },
-  };
+  const conn = pgConnection(db, { application_name: db.name });
   const dir = await mkdtemp(path.join(tmpdir(), 'dxa-pgdest-'));
   const stage = createLocalStage({ type: 'local', path: path.join(dir, 'stage') }, logger);
   const source = createPostgresSource(conn, logger);
