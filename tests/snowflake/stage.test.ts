@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeStageContract } from '@dxa/connectors/src/contract/stage.contract.js';
+import { describeStageContract, joinStagePath } from '@dxa/connectors/src/contract/stage.contract.js';
 import {
   createSnowflakeDestination,
   createSnowflakeStage,
@@ -28,8 +28,6 @@ afterAll(async () => {
 
 const localFile = (f: LoadFile) => fx.stage.localPath(f.relPath)!;
 
-const under = (root: string, rest: string) => [root, rest].filter((p) => p !== '').join('/');
-
 for (const [label, stage] of [
   ['user stage', '~'],
   ['named stage', 'landing'],
@@ -38,12 +36,13 @@ for (const [label, stage] of [
     Promise.resolve({
       open: (root: string) =>
         createSnowflakeStage(
-          { type: 'snowflake_stage', connection: 'sf', stage: `@${under(stage, root)}` },
+          { type: 'snowflake_stage', connection: 'sf', stage: `@${joinStagePath(stage, root)}` },
           targetConfig(fake),
           logger,
         ),
       local: false,
-      location: (root: string, relPath: string) => `snowflake://fake/${stage}/${under(root, relPath)}`,
+      location: (root: string, relPath: string) =>
+        `snowflake://fake/${stage}/${joinStagePath(root, relPath)}`,
       secrets: [PASSWORD],
       rejected: () => ({
         stage: createSnowflakeStage(

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SourceRef } from '@dxa/contracts';
 import { TerminalError, TransientError } from '@dxa/errors';
-import { eventually, parseCsv, readAll } from '@dxa/testing';
+import { csvRecords, eventually, parseCsv, readAll } from '@dxa/testing';
 import type { SourceConnector } from '../core/types.js';
 import { sourceLifecycleTests } from './source-lifecycle.contract.js';
 import {
@@ -15,7 +15,7 @@ import {
   type SourceContractContext,
   type SourceContractHarness,
 } from './source-fixture.js';
-import { csvRecords, ctx, expectNoSecret, rejectionOf } from './support.js';
+import { ctx, expectNoSecret, rejectionOf } from './support.js';
 
 const table = (extra: Partial<SourceRef> = {}) => sourceRef({ table: SOURCE_FIXTURE_TABLE, ...extra });
 
@@ -42,30 +42,15 @@ export function describeSourceContract(name: string, start: () => Promise<Source
         await expect(source().check(ctx())).resolves.toBeUndefined();
       });
 
-      it('a database that does not exist is a terminal CONFIG_ERROR naming it, without the password', async () => {
-        const { source: broken, names, password } = await fx.harness.misconfigured('database');
+      it.each([
+        ['a database that does not exist', 'database', TerminalError, 'CONFIG_ERROR'],
+        ['a port nobody listens on', 'port', TransientError, 'CONNECTION_FAILED'],
+      ] as const)('%s fails check() naming it, without the password', async (_, problem, kind, code) => {
+        const { source: broken, names, password } = await fx.harness.misconfigured(problem);
         try {
           const error = await rejectionOf(broken.check(ctx()));
-          expect(error).toBeInstanceOf(TerminalError);
-          expect(error).toMatchObject({
-            code: 'CONFIG_ERROR',
-            message: expect.stringContaining(names) as unknown,
-          });
-          expectNoSecret(error, [password]);
-        } finally {
-          await broken.close();
-        }
-      });
-
-      it('a port nobody listens on is a transient CONNECTION_FAILED naming it, without the password', async () => {
-        const { source: broken, names, password } = await fx.harness.misconfigured('port');
-        try {
-          const error = await rejectionOf(broken.check(ctx()));
-          expect(error).toBeInstanceOf(TransientError);
-          expect(error).toMatchObject({
-            code: 'CONNECTION_FAILED',
-            message: expect.stringContaining(names) as unknown,
-          });
+          expect(error).toBeInstanceOf(kind);
+          expect(error).toMatchObject({ code, message: expect.stringContaining(names) as unknown });
           expectNoSecret(error, [password]);
         } finally {
           await broken.close();

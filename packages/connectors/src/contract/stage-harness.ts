@@ -29,3 +29,6 @@ export type StageContractContext = {
   /** A new local file of `bytes` random bytes, with its sha256. */
   file(bytes: number): Promise<{ file: string; sha256: string }>;
 };
+
+/** `a/b` from path pieces, leaving out empty ones (a stage root of '' is the store's root). */
+export const joinStagePath = (...parts: string[]): string => parts.filter((p) => p !== '').join('/');

@@ -137,4 +137,4 @@ export function describeStageContract(name: string, start: () => Promise<StageCo
   });
 }
 
-export type { StageContractHarness } from './stage-harness.js';
+export { joinStagePath, type StageContractHarness } from './stage-harness.js';

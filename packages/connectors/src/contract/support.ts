@@ -4,6 +4,15 @@ import type { RunContext } from '../core/types.js';
 
 export const ctx = (): RunContext => ({ signal: new AbortController().signal });
 
+/** A value a driver handed back as text for comparisons; NULL stays null. */
+export function cellText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
+    return String(value);
+  return JSON.stringify(value);
+}
+
 /** The rejection of `promise` (fails the test if it resolves). */
 export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
   const outcome = await promise.then(
@@ -26,21 +35,4 @@ export function streamOutcome(stream: NodeJS.ReadableStream): Promise<unknown> {
     stream.once('error', resolve);
     stream.once('end', () => resolve(undefined));
   });
-}
-
-/** Splits CSV text into its raw records (quote-aware; a quoted field may hold newlines), without the `\n`. */
-export function csvRecords(text: string): string[] {
-  const records: string[] = [];
-  let quoted = false;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') quoted = !quoted;
-    else if (c === '\n' && !quoted) {
-      records.push(text.slice(start, i));
-      start = i + 1;
-    }
-  }
-  expect(start, 'CSV must end with a complete record').toBe(text.length);
-  return records;
 }

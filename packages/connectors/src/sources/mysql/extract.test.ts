@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@dxa/logger';
 import type { SourceConnector } from '../../core/types.js';
 import { createMysqlSource } from './source.js';
+import { csvRecords } from '@dxa/testing';
 import { activeThreads, createTestDatabase, eventually, type TestDatabase } from './test-support.js';
 
 const logger = createLogger('mysql-extract-test');
@@ -29,23 +30,11 @@ afterAll(async () => {
   await db?.drop();
 });
 
-/** Counts CSV records (quote-aware) and sums the first field. */
+/** Counts CSV records and sums the first field. */
 function tally(text: string): { records: number; idSum: number } {
-  let records = 0;
-  let idSum = 0;
-  let quoted = false;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '"') quoted = !quoted;
-    else if (ch === '\n' && !quoted) {
-      const line = text.slice(start, i);
-      if (records > 0) idSum += Number(line.slice(0, line.indexOf(',')));
-      records += 1;
-      start = i + 1;
-    }
-  }
-  return { records, idSum };
+  const records = csvRecords(text);
+  const idSum = records.slice(1).reduce((sum, r) => sum + Number(r.slice(0, r.indexOf(','))), 0);
+  return { records: records.length, idSum };
 }
 
 describe('streaming', () => {

@@ -1,13 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { createLogger } from '@dxa/logger';
 import { startAzurite } from '@dxa/testing';
-import { describeStageContract } from '../../contract/stage.contract.js';
+import { describeStageContract, joinStagePath } from '../../contract/stage.contract.js';
 import { createAzureBlobStage } from './azure-blob-stage.js';
 
 const CONTAINER = 'dxa-blob-contract';
 const logger = createLogger('azure-blob-stage-contract');
-const under = (root: string, rest: string) => [root, rest].filter((p) => p !== '').join('/');
-
 describeStageContract('azure_blob', async () => {
   const azurite = await startAzurite();
   await azurite.createContainer(CONTAINER);
@@ -26,10 +24,11 @@ describeStageContract('azure_blob', async () => {
   return {
     open: (root) => open(root),
     local: false,
-    location: (root, relPath) => `azure://${azurite.accountName}/${CONTAINER}/${under(root, relPath)}`,
+    location: (root, relPath) =>
+      `azure://${azurite.accountName}/${CONTAINER}/${joinStagePath(root, relPath)}`,
     external: (root) => ({
       kind: 'azure_blob',
-      url: `azure://${azurite.accountName}.blob.core.windows.net/${CONTAINER}/${under(root, '')}/`,
+      url: `azure://${azurite.accountName}.blob.core.windows.net/${CONTAINER}/${joinStagePath(root, '')}/`,
     }),
     secrets: [azurite.accountKey],
     rejected: () => ({

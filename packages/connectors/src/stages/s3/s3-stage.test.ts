@@ -12,6 +12,7 @@ import type { RunContext } from '../../core/types.js';
 import { createStage, loadConnectorModules } from '../../registry.js';
 import { createS3Stage } from './s3-stage.js';
 import type { S3StageConfig } from './client.js';
+import { s3rverStageConfig } from './test-support.js';
 
 // The SDK must never probe cloud metadata; every client below gets a loopback endpoint.
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
@@ -26,17 +27,7 @@ let raw: S3Client;
 let dir: string;
 
 function config(overrides: Partial<S3StageConfig> = {}): S3StageConfig {
-  return {
-    type: 's3',
-    bucket_name: BUCKET,
-    prefix: '/exports//run1/',
-    region: 'us-east-1',
-    endpoint: s3.endpoint,
-    force_path_style: true,
-    access_key_id: s3.accessKeyId,
-    secret_access_key: s3.secretAccessKey,
-    ...overrides,
-  };
+  return s3rverStageConfig(s3, BUCKET, { prefix: '/exports//run1/', ...overrides });
 }
 
 /** Writes `bytes` random bytes in 1 MiB chunks and returns the file and its sha256. */
