@@ -1,18 +1,13 @@
 // The table every source contract run reads (test support, never imported by product code). Each
 // implementation creates it in its own DDL (see SOURCE_FIXTURE_COLUMNS) and inserts these rows.
-import type { LogicalType, SourceRef } from '@dxa/contracts';
+import type { SourceRef } from '@dxa/contracts';
 import type { SourceConnector } from '../core/types.js';
+import type { ColumnShape } from './support.js';
 
 export const SOURCE_FIXTURE_TABLE = 'contract_t';
 
 /** Columns in table order, with the logical type describe() must report for the engine's DDL. */
-export const SOURCE_FIXTURE_COLUMNS: readonly {
-  name: string;
-  type: LogicalType;
-  nullable: boolean;
-  precision?: number;
-  scale?: number;
-}[] = [
+export const SOURCE_FIXTURE_COLUMNS: readonly ColumnShape[] = [
   { name: 'id', type: 'int32', nullable: false },
   { name: 'txt', type: 'text', nullable: true },
   { name: 'amount', type: 'decimal', nullable: true, precision: 12, scale: 2 },

@@ -15,7 +15,7 @@ import {
   type SourceContractContext,
   type SourceContractHarness,
 } from './source-fixture.js';
-import { ctx, expectNoSecret, rejectionOf } from './support.js';
+import { columnShape, ctx, expectNoSecret, rejectionOf } from './support.js';
 
 const table = (extra: Partial<SourceRef> = {}) => sourceRef({ table: SOURCE_FIXTURE_TABLE, ...extra });
 
@@ -61,23 +61,7 @@ export function describeSourceContract(name: string, start: () => Promise<Source
     describe('describe', () => {
       it('returns every column of a table in order with its logical type', async () => {
         const { columns } = await source().describe(table(), ctx());
-        expect(
-          columns.map(({ name, type, nullable, precision, scale }) => ({
-            name,
-            type,
-            nullable,
-            precision,
-            scale,
-          })),
-        ).toEqual(
-          SOURCE_FIXTURE_COLUMNS.map(({ name, type, nullable, precision, scale }) => ({
-            name,
-            type,
-            nullable,
-            precision,
-            scale,
-          })),
-        );
+        expect(columns.map(columnShape)).toEqual(SOURCE_FIXTURE_COLUMNS.map(columnShape));
         for (const c of columns) expect(c.sourceType).not.toBe('');
       });
 

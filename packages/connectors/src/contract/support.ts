@@ -1,5 +1,6 @@
 // Test support shared by the contract suites (never imported by product code).
 import { expect } from 'vitest';
+import type { LogicalType } from '@dxa/contracts';
 import type { RunContext } from '../core/types.js';
 
 export const ctx = (): RunContext => ({ signal: new AbortController().signal });
@@ -36,3 +37,20 @@ export function streamOutcome(stream: NodeJS.ReadableStream): Promise<unknown> {
     stream.once('end', () => resolve(undefined));
   });
 }
+
+/** What the contracts compare of a described column (a source's Column or a ValidationColumn). */
+export type ColumnShape = {
+  name: string;
+  type: LogicalType;
+  nullable: boolean;
+  precision?: number;
+  scale?: number;
+};
+
+export const columnShape = ({ name, type, nullable, precision, scale }: ColumnShape): ColumnShape => ({
+  name,
+  type,
+  nullable,
+  precision,
+  scale,
+});

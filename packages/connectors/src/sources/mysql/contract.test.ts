@@ -5,7 +5,7 @@ import {
   SOURCE_FIXTURE_TABLE,
 } from '../../contract/source.contract.js';
 import { createMysqlSource } from './source.js';
-import { activeThreads, createTestDatabase } from './test-support.js';
+import { activeThreads, createTestDatabase, grantPasswordUser } from './test-support.js';
 
 const logger = createLogger('mysql-source-contract');
 const USER_PASSWORD = 'sekret-pw-contract-user';
@@ -13,7 +13,6 @@ const USER_PASSWORD = 'sekret-pw-contract-user';
 describeSourceContract('mysql', async () => {
   const db = await createTestDatabase();
   const table = `${db.name}.${SOURCE_FIXTURE_TABLE}`;
-  const user = `'${db.name}'@'%'`;
   await db.sql.query(`
     CREATE TABLE ${table} (
       id int NOT NULL PRIMARY KEY, txt text, amount decimal(12,2), at datetime(6), day date, raw varbinary(16),
@@ -33,9 +32,9 @@ describeSourceContract('mysql', async () => {
       }
       // A user whose password is right, allowed into the database that does not exist.
       const missing = `${db.name}_missing`;
-      await db.sql.query(`GRANT SELECT ON ${missing}.* TO ${user} IDENTIFIED BY '${USER_PASSWORD}'`);
+      const username = await grantPasswordUser(db, USER_PASSWORD, [missing]);
       const source = createMysqlSource(
-        { ...db.conn, database: missing, username: db.name, password: USER_PASSWORD },
+        { ...db.conn, database: missing, username, password: USER_PASSWORD },
         logger,
       );
       return { source, names: missing, password: USER_PASSWORD };
@@ -50,9 +49,6 @@ describeSourceContract('mysql', async () => {
       },
     },
     running: async () => (await activeThreads(db)).length,
-    async cleanup() {
-      await db.sql.query(`DROP USER IF EXISTS ${user}`);
-      await db.drop();
-    },
+    cleanup: () => db.drop(),
   };
 });
