@@ -12,7 +12,24 @@ describe('bad input gets the documented error and enqueues nothing', () => {
   beforeAll(async () => {
     db = await createTestDatabase('bad');
     await db.query('CREATE TABLE public.t (id int)');
-    stack = createStack({ database: db.name, apiKey: KEY });
+    stack = createStack({
+      database: db.name,
+      apiKey: KEY,
+      // Connections no job here ever opens: the gateway refuses the jobs naming them at submit.
+      extraToml: `
+[connections.source.erp_mssql]
+type = "sqlserver"
+host = "127.0.0.1"
+
+[connections.target.sf]
+type = "snowflake"
+account = "never-reached"
+
+[connections.stage.sf_stage]
+type = "snowflake_stage"
+connection = "sf"
+`,
+    });
     await stack.startGateway();
   });
 
@@ -62,6 +79,25 @@ describe('bad input gets the documented error and enqueues nothing', () => {
       status: 422,
       code: 'VALIDATION_FAILED',
       mentions: 'source.table',
+    },
+    {
+      name: 'a target that cannot read the stage, naming both connections',
+      body: {
+        type: 'migrate',
+        source: { connection: 'pg_main', table: 'public.t' },
+        stage: { connection: 'sf_stage' },
+        target: { connection: 'warehouse', table: 't' },
+      },
+      status: 422,
+      code: 'UNSUPPORTED',
+      mentions: 'stage \\"sf_stage\\" (snowflake_stage) and target \\"warehouse\\" (duckdb) cannot work together',
+    },
+    {
+      name: 'a source kind this version cannot run',
+      body: { ...valid, source: { connection: 'erp_mssql', table: 'dbo.t' } },
+      status: 422,
+      code: 'UNSUPPORTED',
+      mentions: 'source connection \\"erp_mssql\\" (sqlserver)',
     },
   ];
 

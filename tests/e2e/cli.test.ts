@@ -87,8 +87,8 @@ describe('the dxa command line against a running gateway and worker', () => {
       env: { E2E_API_KEY: 'cli-key-123' },
     });
     expect(ok.code, ok.output).toBe(0);
-    expect(ok.output).toMatch(/^ok +source pg_main/m);
-    expect(ok.output).toMatch(/^ok +target warehouse/m);
+    expect(ok.output).toMatch(/^ok +source connection "pg_main" \(postgresql\) \(\d+ ms\)$/m);
+    expect(ok.output).toMatch(/^ok +target connection "warehouse" \(duckdb\)/m);
 
     const cfg = join(stack.dir, 'wrong-password.toml');
     writeFileSync(
@@ -97,7 +97,9 @@ describe('the dxa command line against a running gateway and worker', () => {
     );
     const bad = await runDxa(['test-connections', '--config', cfg]);
     expect(bad.code).toBe(1);
-    expect(bad.output).toMatch(/^FAIL +source remote/m);
+    // Named once, with its kind, then what failed.
+    expect(bad.output).toMatch(/^FAIL +source connection "remote" \(postgresql\): check connection: .*no_such_user/m);
+    expect(bad.output).not.toMatch(/connection "remote".*connection "remote"/);
     expect(bad.output).not.toContain('Sup3r-Secret-Pa55');
   });
 

@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import mysql from 'mysql2/promise';
+import type mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { duckdbQuery } from './duckdb-query.js';
-import { createStack, type Stack } from './harness.js';
+import type { Stack } from './harness.js';
+import { startMariadbStack, type MariadbStack } from './mariadb-stack.js';
 
 const ROWS = 12_000;
-const MY = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
 
 /** Per column: a MariaDB and a DuckDB expression (names quoted: DuckDB reserves `day` and `at`) giving the same text for the same value. */
 const PROBES: { name: string; my: string; duck: string; number?: true }[] = [
@@ -38,20 +37,13 @@ function normalise(rows: Row[]): Row[] {
 }
 
 describe('MariaDB → local stage → DuckDB, through gateway and worker processes', () => {
-  const database = `dxa_e2e_${randomBytes(5).toString('hex')}`;
+  let my: MariadbStack;
   let admin: mysql.Connection;
   let stack: Stack;
+  let database: string;
 
   beforeAll(async () => {
-    admin = await mysql.createConnection({
-      ...MY,
-      multipleStatements: true,
-      dateStrings: true,
-      supportBigNumbers: true,
-      bigNumberStrings: true,
-    });
-    await admin.query(
-      `CREATE DATABASE ${database} CHARACTER SET utf8mb4; USE ${database};
+    my = await startMariadbStack(`
        CREATE TABLE orders (
          id bigint PRIMARY KEY, qty smallint NOT NULL, big bigint unsigned, amount decimal(12,2), ratio double,
          status enum('new','paid','sent'), note text, at datetime(6), seen timestamp(6) NULL, day date,
@@ -68,28 +60,12 @@ describe('MariaDB → local stage → DuckDB, through gateway and worker process
               DATE '2020-02-29' + INTERVAL seq % 1000 DAY,
               IF(seq % 4 = 0, NULL, json_object('g', seq, 'even', seq % 2 = 0)),
               IF(seq % 5 = 0, NULL, unhex(md5(seq)))
-         FROM seq_1_to_${ROWS};
-       USE mysql;`,
-    );
-    stack = createStack({
-      database: 'postgres',
-      extraToml: `
-[connections.source.my_main]
-type = "mysql"
-host = "127.0.0.1"
-port = 3306
-database = "${database}"
-username = "root"
-`,
-    });
-    await stack.startGateway();
-    await stack.startWorker('default');
+         FROM seq_1_to_${ROWS}`);
+    ({ admin, stack, database } = my);
   });
 
   afterAll(async () => {
-    await stack?.stop();
-    await admin?.query(`DROP DATABASE IF EXISTS ${database}`);
-    await admin?.end();
+    await my?.stop();
   });
 
   async function expected(): Promise<Row[]> {

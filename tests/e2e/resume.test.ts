@@ -142,7 +142,9 @@ username = "${PG_USER}"
       expect(first.attempts).toBe(1);
       expect(first.error).toMatchObject({ code: 'CONNECTION_FAILED', step: 'load' });
       expect(first.error?.message).toMatch(
-        new RegExp(`^step load: loading ${PART} into public\\.orders_copy: `),
+        new RegExp(
+          `^step load: target connection "pg_target" \\(postgresql\\): loading ${PART} into public\\.orders_copy: `,
+        ),
       );
       expect(await sourceIdle()).toBe(true);
       const scansAfterExtract = await sourceScans();
@@ -155,7 +157,7 @@ username = "${PG_USER}"
       );
       expect(second.error?.message).toMatch(
         new RegExp(
-          `^step load: loading ${PART} into public\\.orders_copy: connect ECONNREFUSED 127\\.0\\.0\\.1:${proxy.port}$`,
+          `^step load: target connection "pg_target" \\(postgresql\\): loading ${PART} into public\\.orders_copy: connect ECONNREFUSED 127\\.0\\.0\\.1:${proxy.port}$`,
         ),
       );
 
@@ -192,7 +194,7 @@ username = "${PG_USER}"
     expect(failed.error).toMatchObject({ code: 'CONNECTION_FAILED', step: 'load' });
     expect(failed.error?.message).toMatch(
       new RegExp(
-        `^step load: loading ${PART} into public\\.orders_down: connect ECONNREFUSED 127\\.0\\.0\\.1:\\d+$`,
+        `^step load: target connection "pg_target" \\(postgresql\\): loading ${PART} into public\\.orders_down: connect ECONNREFUSED 127\\.0\\.0\\.1:\\d+$`,
       ),
     );
     expect(failed.steps?.load).toBeUndefined();

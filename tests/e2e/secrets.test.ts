@@ -101,8 +101,19 @@ function connectionsToml(connections: Record<string, Settings>): string {
 const HARNESS_CONNECTIONS = ['source.pg_main', 'stage.local', 'target.warehouse'];
 /** Connections named `*bad*` or `*down*` are the ones meant to fail. */
 const meantToFail = (key: string) => /bad|down/.test(key);
+/** `connection "pg_down" (postgresql)` for `target.pg_down`: how errors name a connection. */
+const named = (key: string, kinds: Record<string, string>) =>
+  `connection "${key.split('.')[1]}" (${kinds[key]})`;
 
-type Run = { stage: string; target: string; source?: string; format?: string; expect: string };
+/** A failing run names the connection that failed: `<role>.<name>` of the culprit. */
+type Run = {
+  stage: string;
+  target: string;
+  source?: string;
+  format?: string;
+  expect: string;
+  culprit?: string;
+};
 
 /** Good pairings complete; each bad connection fails its job with the code it deserves. */
 const RUNS: Run[] = [
@@ -112,14 +123,38 @@ const RUNS: Run[] = [
   { stage: 'az_sas', target: 'pg_target', expect: 'completed' },
   { stage: 'sf_stage', target: 'sf', expect: 'completed' },
   { stage: 'local', target: 'sf_keypair', expect: 'completed' },
-  { source: 'pg_bad_user', stage: 'local', target: 'warehouse', expect: 'PERMISSION_DENIED' },
-  { stage: 's3_bad', target: 'pg_target', expect: 'STAGE_ERROR' },
-  { stage: 'az_bad_key', target: 'pg_target', expect: 'STAGE_ERROR' },
-  { stage: 'az_bad_conn', target: 'pg_target', expect: 'STAGE_ERROR' },
-  { stage: 'sf_stage_bad', target: 'sf', expect: 'PERMISSION_DENIED' },
-  { stage: 'local', target: 'pg_down', expect: 'CONNECTION_FAILED' },
-  { stage: 'local', target: 'sf_bad_password', expect: 'PERMISSION_DENIED' },
-  { stage: 'local', target: 'sf_bad_passphrase', expect: 'CONFIG_ERROR' },
+  {
+    source: 'pg_bad_user',
+    stage: 'local',
+    target: 'warehouse',
+    expect: 'PERMISSION_DENIED',
+    culprit: 'source.pg_bad_user',
+  },
+  {
+    source: 'my_down',
+    stage: 'local',
+    target: 'warehouse',
+    expect: 'CONNECTION_FAILED',
+    culprit: 'source.my_down',
+  },
+  { stage: 's3_bad', target: 'pg_target', expect: 'STAGE_ERROR', culprit: 'stage.s3_bad' },
+  { stage: 'az_bad_key', target: 'pg_target', expect: 'STAGE_ERROR', culprit: 'stage.az_bad_key' },
+  { stage: 'az_bad_conn', target: 'pg_target', expect: 'STAGE_ERROR', culprit: 'stage.az_bad_conn' },
+  { stage: 'sf_stage_bad', target: 'sf', expect: 'PERMISSION_DENIED', culprit: 'stage.sf_stage_bad' },
+  { stage: 'local', target: 'pg_down', expect: 'CONNECTION_FAILED', culprit: 'target.pg_down' },
+  { stage: 'local', target: 'duck_bad', expect: 'LOAD_ERROR', culprit: 'target.duck_bad' },
+  {
+    stage: 'local',
+    target: 'sf_bad_password',
+    expect: 'PERMISSION_DENIED',
+    culprit: 'target.sf_bad_password',
+  },
+  {
+    stage: 'local',
+    target: 'sf_bad_passphrase',
+    expect: 'CONFIG_ERROR',
+    culprit: 'target.sf_bad_passphrase',
+  },
 ];
 
 describe('secrets stay out of logs, job views and errors, for good and failing connections', () => {
@@ -133,6 +168,8 @@ describe('secrets stay out of logs, job views and errors, for good and failing c
   let privateKeyLine: string;
   let keyDir: string;
   let configured: string[];
+  /** `<role>.<name>` → connection type, for the names errors must carry. */
+  let kinds: Record<string, string>;
 
   beforeAll(async () => {
     source = await createTestDatabase('secsrc');
@@ -230,12 +267,23 @@ describe('secrets stay out of logs, job views and errors, for good and failing c
       'stage.sf_stage_bad': { type: 'snowflake_stage', connection: 'sf_bad_password', stage: '@~/secrets' },
       'target.pg_target': pg(target.name, PG_USER, 'E2E_PG_TARGET_PW'),
       'target.pg_down': pg(target.name, PG_USER, 'E2E_PG_DOWN_PW', await freePortThenClose()),
+      'source.my_down': { type: 'mysql', host: '127.0.0.1', port: await freePortThenClose(), database: 'x' },
+      // A DuckDB file under a regular file: no folder can be made for it.
+      'target.duck_bad': { type: 'duckdb', path: join(keyFile, 'warehouse.duckdb') },
       'target.sf': snowflake('loader', { password: ref('E2E_SF_PASSWORD') }),
       'target.sf_bad_password': snowflake('loader', { password: ref('E2E_SF_BAD_PASSWORD') }),
       'target.sf_keypair': snowflake('robot', keyPair('E2E_SF_PASSPHRASE')),
       'target.sf_bad_passphrase': snowflake('robot', keyPair('E2E_SF_BAD_PASSPHRASE')),
     };
     configured = [...HARNESS_CONNECTIONS, ...Object.keys(connections)];
+    kinds = {
+      'source.pg_main': 'postgresql',
+      'stage.local': 'local',
+      'target.warehouse': 'duckdb',
+      ...Object.fromEntries(
+        Object.entries(connections).map(([key, settings]) => [key, String(settings.type)]),
+      ),
+    };
     stack = createStack({ database: source.name, apiKey: API_KEY, extraToml: connectionsToml(connections) });
   });
 
@@ -260,9 +308,11 @@ describe('secrets stay out of logs, job views and errors, for good and failing c
     expect(lines[0]).toMatch(/^ok +redis/);
     for (const key of configured) {
       const [role, name] = key.split('.');
-      const mine = lines.filter((l) => new RegExp(`^(ok|FAIL) +${role} ${name}(:| \\()`).test(l));
-      expect(mine, `${key}\n${res.output}`).toHaveLength(1);
+      const label = `${role} ${named(key, kinds)}`;
+      const mine = lines.filter((l) => l.replace(/^(ok|FAIL) +/, '').startsWith(label));
+      expect(mine, `${key} (${label})\n${res.output}`).toHaveLength(1);
       expect(mine[0]!.startsWith(meantToFail(key) ? 'FAIL ' : 'ok '), mine[0]).toBe(true);
+      expect(mine[0]!.split(`connection "${name}"`).length - 1, `named once: ${mine[0]}`).toBe(1);
     }
     // The debug log was written, so the absence below covers it.
     expect(res.output).toMatch(/"level":"debug"/);
@@ -311,6 +361,11 @@ describe('secrets stay out of logs, job views and errors, for good and failing c
         expect(view.state, label).toBe('failed');
         expect(view.error?.code, `${label}: ${view.error?.message}`).toBe(run.expect);
         expect(view.error?.message.length, label).toBeGreaterThan(10);
+        // Among many connections, the error says which one failed, with its kind.
+        expect(view.error?.message, label).toContain(named(run.culprit!, kinds));
+        // The log is JSON: its quotes are escaped.
+        const inLog = JSON.stringify(named(run.culprit!, kinds)).slice(1, -1);
+        expect(worker.output(), `worker log of ${label}`).toContain(inLog);
         expect(leaks(secrets, `error of ${label}`, view.error?.message ?? '')).toEqual([]);
       }
       expect(leaks(secrets, `view of ${label}`, JSON.stringify(view))).toEqual([]);

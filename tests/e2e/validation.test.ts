@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobView } from '@dxa/contracts';
 import { PG_HOST, PG_PORT, PG_USER, createTestDatabase, type TestDatabase } from '@dxa/testing';
+import { duckdbExec } from './duckdb-query.js';
 import { createStack, type Stack } from './harness.js';
 
 // Edge values for every supported type; ids 1–6 are hand-made, 7–2006 generated so that
@@ -42,18 +42,6 @@ const TORTURE = `
 `;
 
 const LEVELS = ['count', 'schema', 'metrics', 'rows'];
-
-/** Runs statements on a DuckDB file read-write; closed right after so workers can open it. */
-async function duckdbExec(file: string, sql: string): Promise<void> {
-  const instance = await DuckDBInstance.create(file);
-  const conn = await instance.connect();
-  try {
-    await conn.run(sql);
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-  }
-}
 
 type Difference = { key?: Record<string, unknown>; kind?: string; columns?: string[]; side?: string };
 

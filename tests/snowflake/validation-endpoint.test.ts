@@ -1,9 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeValidationEndpointContract } from '@dxa/connectors/src/contract/validation-endpoint.contract.js';
-import { createSnowflakeDestination } from '@dxa/connectors/src/factories.js';
+import { createSnowflakeDestination, type DestinationConnector } from '@dxa/connectors/src/factories.js';
 import { logger } from '@dxa/connectors/src/destinations/snowflake/test-support.js';
 import { snowflakeValidationColumn } from '@dxa/connectors/src/destinations/snowflake/validation-endpoint.js';
+import type { SnowflakeFake } from '../fakes/snowflake/index.js';
 import { PASSWORD, startFake, targetConfig } from './support.js';
+
+const signal = () => new AbortController().signal;
 
 describeValidationEndpointContract('snowflake target (protocol fake)', async () => {
   const fake = await startFake();
@@ -30,6 +33,38 @@ describeValidationEndpointContract('snowflake target (protocol fake)', async () 
       await fake.close();
     },
   };
+});
+
+describe('Snowflake validation endpoint (protocol fake)', () => {
+  let fake: SnowflakeFake;
+  let dest: DestinationConnector;
+
+  beforeAll(async () => {
+    fake = await startFake();
+    dest = createSnowflakeDestination(targetConfig(fake), logger);
+    await fake.engine.query(
+      `CREATE TABLE "T" ("ID" BIGINT, "NOTE" VARCHAR); INSERT INTO "T" VALUES (1, 'a'), (2, '')`,
+    );
+  });
+
+  afterAll(async () => {
+    await dest?.close();
+    await fake?.close();
+  });
+
+  it('names a table as Snowflake reads it: unquoted parts upper-cased, quoted ones exact', async () => {
+    const endpoint = dest.validationEndpoint!();
+    expect(await endpoint.resolve({ table: 't' }, signal())).toEqual({ table: '"T"' });
+    expect(await endpoint.resolve({ table: 'db.public."Mixed"' }, signal())).toEqual({
+      table: '"DB"."PUBLIC"."Mixed"',
+    });
+    const narrowed = await endpoint.resolve(
+      { table: 't', columns: ['note', 'Id'], where: 'ID > 1' },
+      signal(),
+    );
+    expect(narrowed).toEqual({ table: '"T"', columns: ['NOTE', 'ID'], where: 'ID > 1' });
+    expect((await endpoint.describe(narrowed, signal())).map((c) => c.name)).toEqual(['NOTE', 'ID']);
+  });
 });
 
 // The endpoint's own column mapping (INFORMATION_SCHEMA.COLUMNS and the validation SQL run against

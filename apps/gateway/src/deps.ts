@@ -1,4 +1,4 @@
-import { connectionNames, type DxaConfig } from '@dxa/config';
+import type { DxaConfig } from '@dxa/config';
 import type { Logger } from '@dxa/logger';
 import {
   bullmqConnectionOptions,
@@ -57,7 +57,7 @@ export function createGatewayDeps(options: GatewayDepsOptions): GatewayDeps {
     registry,
     cancelBus,
     queues,
-    connections: connectionNames(config),
+    configured: config,
     logger,
     retryBackoffMs: retryBackoffFrom(process.env),
   });

@@ -39,7 +39,7 @@ function jobError(c: Exclude<Classified, { kind: 'hand-back' }>, message: string
   return { code: c.code, message, ...(c.step ? { step: c.step } : {}) };
 }
 
-/** A failure's message leads with its step (`step load: loading part-00002.csv.gz into t: …`). */
+/** A failure's message leads with its step (`step load: target connection "pg" (postgresql): loading part-00002.csv.gz into t: …`). */
 function withStepPrefix(c: Classified, message: string): string {
   return c.kind !== 'hand-back' && c.kind !== 'cancelled' && c.step ? `step ${c.step}: ${message}` : message;
 }

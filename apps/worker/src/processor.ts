@@ -17,7 +17,7 @@ import { runHandler, type ServiceContext } from './handlers/index.js';
 import type { StepDetail } from './handlers/types.js';
 import type { WorkerMetrics } from './metrics.js';
 import { planFailure, type FailurePlan } from './outcome.js';
-import { createPartitionDispatch } from './partitions/partition-dispatch.js';
+import { createPartitionDispatch } from './extract/coordinator/partition-dispatch.js';
 import { controlJob, handBackToQueue } from './job-control.js';
 import { ProgressReporter } from './progress.js';
 import { openJobConnectors } from './services/job-connectors.js';

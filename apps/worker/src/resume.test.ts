@@ -63,7 +63,7 @@ describe('a retried migrate', () => {
     );
     expect(first.error).toMatchObject({ code: 'CONNECTION_FAILED', step: 'load' });
     expect(first.error?.message).toMatch(
-      /^step load: loading part-00001\.csv\.gz into public\.copy: connect ECONNREFUSED/,
+      /^step load: target connection "behind_proxy" \(postgresql\): loading part-00001\.csv\.gz into public\.copy: connect ECONNREFUSED/,
     );
     expect(first.steps?.stage).toMatchObject({ status: 'completed', attempt: 1, rows: ROWS });
     expect(first.steps?.load).toBeUndefined();

@@ -1,6 +1,6 @@
 import { availableParallelism, hostname } from 'node:os';
 import type { Queue, Worker } from 'bullmq';
-import { connectionNames, type DxaConfig } from '@dxa/config';
+import { connectionNames, getConnection, type DxaConfig } from '@dxa/config';
 import { loadConnectorModules } from '@dxa/connectors';
 import { AffinityLabel, PRODUCT_VERSION, type WorkerInfo } from '@dxa/contracts';
 import { coerceError } from '@dxa/errors';
@@ -22,7 +22,7 @@ import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import { createMasker } from './mask.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
 import { drainWorkers, settlesWithin } from './shutdown.js';
-import { createPartitionWorker, openPartitionQueue } from './partitions/partition-worker.js';
+import { createPartitionWorker, openPartitionQueue } from './extract/slice/partition-worker.js';
 import { newWorkerId } from './worker-id.js';
 
 export type StartWorkerOptions = {
@@ -130,6 +130,11 @@ function workerInfo(rt: Runtime, startedAt: string): WorkerInfo {
     connections: (['source', 'stage', 'target'] as const)
       .flatMap((role) => names[role].map((n) => `${role}:${n}`))
       .sort(),
+    connection_kinds: Object.fromEntries(
+      (['source', 'stage', 'target'] as const).flatMap((role) =>
+        names[role].map((n) => [`${role}:${n}`, getConnection(config, role, n).type]),
+      ),
+    ),
     started_at: startedAt,
     last_heartbeat: new Date().toISOString(),
     version: PRODUCT_VERSION,

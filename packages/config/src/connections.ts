@@ -1,8 +1,8 @@
-import { TerminalError } from '@dxa/errors';
+import { connectionNamed, type ConnectionOf } from '@dxa/connectors/src/catalog.js';
 import type { ConnectionRole, DxaConfig } from './schema.js';
 
-type Connections = DxaConfig['connections'];
-export type ConnectionByRole = { [R in ConnectionRole]: Connections[R][string] };
+export type ConnectionByRole = { [R in ConnectionRole]: ConnectionOf<R> };
+
 
 export function connectionNames(config: DxaConfig): { source: string[]; stage: string[]; target: string[] } {
   return {
@@ -17,16 +17,8 @@ export function getConnection<R extends ConnectionRole>(
   config: DxaConfig,
   role: R,
   name: string,
-): ConnectionByRole[R] {
-  // TypeScript cannot narrow `connections[role]` by a generic R; the mapped type above is exact.
-  const table = config.connections[role] as Record<string, ConnectionByRole[R]>;
-  const found = Object.hasOwn(table, name) ? table[name] : undefined;
-  if (found !== undefined) return found;
-  const names = Object.keys(table);
-  throw new TerminalError(
-    'CONFIG_ERROR',
-    `unknown ${role} connection "${name}"; configured: ${names.length > 0 ? names.join(', ') : '(none)'}`,
-  );
+): ConnectionOf<R> {
+  return connectionNamed(config.connections, role, name);
 }
 
 /** `defaults.stage`, else the only stage, else "local". */

@@ -1,12 +1,4 @@
-import { z } from 'zod';
-
-/** Registry of schema nodes holding secrets; `redact()` masks values found under them. */
-export const secretRegistry = z.registry<{ secret: true }>();
-
-/** A string that is a secret: masked in logs, errors, API output and job records. */
-export function secret() {
-  return z.string().register(secretRegistry, { secret: true });
-}
+export { secret, secretRegistry } from '@dxa/contracts';
 
 export const REDACTED = '***';
 

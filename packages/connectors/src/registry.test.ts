@@ -1,11 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConfigSchema, type DxaConfig } from '@dxa/config';
 import { createLogger } from '@dxa/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConnectionsSchema, targetCapabilities, type Connections } from './catalog.js';
 import {
-  capabilities,
   createDestination,
   createSource,
   createStage,
@@ -15,12 +14,12 @@ import {
 const logger = createLogger('registry-test');
 const ctx = { signal: new AbortController().signal };
 let dir: string;
-let config: DxaConfig;
+let config: { connections: Connections };
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'dxa-registry-'));
-  config = ConfigSchema.parse({
-    connections: {
+  config = {
+    connections: ConnectionsSchema.parse({
       source: {
         pg: { type: 'postgresql', database: 'postgres' },
         mssql: { type: 'sqlserver' },
@@ -38,8 +37,8 @@ beforeAll(async () => {
         pg_target: { type: 'postgresql', database: 'postgres' },
         sf: { type: 'snowflake' },
       },
-    },
-  });
+    }),
+  };
   await loadConnectorModules(config);
 });
 
@@ -76,7 +75,7 @@ describe('connector registry', () => {
     expect(dest.kind).toBe('postgresql');
     await dest.check(ctx);
     await dest.close();
-    expect(capabilities.postgresql?.formats).toEqual(['csv', 'parquet']);
+    expect(targetCapabilities('postgresql')?.formats).toEqual(['csv', 'parquet']);
   });
 
   it('names the configured connections when a name is unknown', () => {
@@ -100,7 +99,7 @@ describe('connector registry', () => {
       expect.objectContaining({
         name: 'TerminalError',
         code: 'CONFIG_ERROR',
-        message: `${role} connection "${name}": connections of type "${type}" are not supported yet`,
+        message: `${role} connection "${name}" (${type}): connections of type "${type}" are not supported yet`,
       }),
     );
   });
@@ -113,7 +112,7 @@ describe('connector registry', () => {
         message: expect.stringContaining('set connection_string, or account_name with one of') as unknown,
       }),
     );
-    expect(capabilities.postgresql?.stages).toContain('azure_blob');
+    expect(targetCapabilities('postgresql')?.stages).toContain('azure_blob');
   });
 
   it('builds the Snowflake target and stage, refusing a connection without an account', () => {
@@ -128,11 +127,11 @@ describe('connector registry', () => {
           message: expect.stringContaining('snowflake: missing "account"') as unknown,
         }),
       );
-    expect(capabilities.snowflake?.stages).toEqual(['local', 's3', 'azure_blob', 'snowflake_stage']);
+    expect(targetCapabilities('snowflake')?.stages).toEqual(['local', 's3', 'azure_blob', 'snowflake_stage']);
   });
 
   it('declares what each built destination loads', () => {
-    expect(capabilities.duckdb?.formats).toEqual(['parquet', 'csv']);
-    expect(capabilities.snowflake?.formats).toEqual(['parquet', 'csv']);
+    expect(targetCapabilities('duckdb')?.formats).toEqual(['parquet', 'csv']);
+    expect(targetCapabilities('snowflake')?.formats).toEqual(['parquet', 'csv']);
   });
 });

@@ -29,6 +29,14 @@ export function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
+/**
+ * A qualified name whose every part is double-quoted: exact in every engine's reading (no case
+ * folding), in the syntax a job writes table names in.
+ */
+export function exactTableName(parts: readonly string[]): string {
+  return parts.map(quoteIdentifier).join('.');
+}
+
 /** Splits `schema.table` (quoted parts allowed) into unquoted parts. */
 export function splitQualifiedName(name: string): string[] {
   const parts: string[] = [];

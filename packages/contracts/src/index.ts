@@ -7,3 +7,4 @@ export * from './queue-names.js';
 export const PRODUCT_VERSION = '0.1.0';
 export * from './column-types.js';
 export * from './partitions.js';
+export * from './config-fields.js';

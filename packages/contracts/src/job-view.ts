@@ -154,6 +154,8 @@ export const WorkerInfo = z.object({
   concurrency: z.number(),
   active_jobs: z.array(z.string()),
   connections: z.array(z.string()),
+  /** `role:name` → connection type, so the gateway can check a job against connections only workers hold. */
+  connection_kinds: z.record(z.string(), z.string()).optional(),
   started_at: z.string(),
   last_heartbeat: z.string(),
   version: z.string(),

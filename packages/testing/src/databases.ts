@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { PostgresConnection } from '@dxa/config';
 
 export const PG_HOST = process.env.DXA_TEST_PG_HOST ?? '127.0.0.1';
 export const PG_PORT = Number(process.env.DXA_TEST_PG_PORT ?? 5432);
@@ -55,22 +54,6 @@ export async function createTestDatabase(label = 't'): Promise<TestDatabase> {
         await a.end();
       }
     },
-  };
-}
-
-/** A PostgreSQL connection (source or target) to a test database on the local server. */
-export function pgConnection(
-  db: Pick<TestDatabase, 'name'>,
-  extraOptions: PostgresConnection['extra_options'] = {},
-): PostgresConnection {
-  return {
-    type: 'postgresql',
-    host: PG_HOST,
-    port: PG_PORT,
-    database: db.name,
-    username: PG_USER,
-    sslmode: 'disable',
-    extra_options: extraOptions,
   };
 }
 

@@ -1,13 +1,15 @@
 export * from './types.js';
+export * from './endpoint.js';
 export {
   dialectFor,
+  whereClause,
   canonicalValue,
   rowText,
   rowTextOf,
   lengthPrefixed,
   NULL_MARKER,
 } from './canonical/index.js';
-export type { Dialect, EncodedColumn, TemporalParts } from './canonical/index.js';
+export type { Dialect, EncodedColumn, SelectOptions, TemporalParts } from './canonical/index.js';
 export { encodedColumn, pairColumns, type ColumnPair, type Pairing } from './columns.js';
 export { compareSchemas, typesCompatible, type SchemaDifference } from './levels/schema.js';
 export {

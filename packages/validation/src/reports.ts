@@ -28,8 +28,12 @@ export function differencesCsv(key: string[], differences: RowDifference[]): str
   return [header, ...lines].join('\n') + '\n';
 }
 
+const oneLine = (sql: string): string => sql.replace(/\s+/g, ' ').trim().slice(0, 120);
+
 function relationText(r: Relation): string {
-  return 'table' in r ? r.table : `query: ${r.query.replace(/\s+/g, ' ').slice(0, 120)}`;
+  if (!('table' in r)) return `query: ${oneLine(r.query)}`;
+  const columns = r.columns === undefined ? '' : ` (${r.columns.join(', ')})`;
+  return `${r.table}${columns}${r.where === undefined ? '' : ` where ${oneLine(r.where)}`}`;
 }
 
 function mdCell(value: unknown): string {

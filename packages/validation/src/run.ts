@@ -1,14 +1,15 @@
 import type { ValidationResult } from '@dxa/contracts';
 import { CancelledError } from '@dxa/errors';
-import { dialectFor } from './canonical/index.js';
 import { encodedColumn, pairColumns, asText, lowerKeys, type Pairing } from './columns.js';
 import { compareMetrics, DEFAULT_FLOAT_TOLERANCE, metricsSql } from './levels/metrics.js';
 import { compareRows, type RowSide } from './levels/rows.js';
 import { reselectSql } from './levels/rows-sql.js';
 import { compareSchemas } from './levels/schema.js';
-import type { DialectName, Relation, ValidationOptions, ValidationSide } from './types.js';
+import type { ValidationSide } from './endpoint.js';
+import type { Relation, ValidationOptions } from './types.js';
 
-export type SideInfo = { label: string; dialect: DialectName; relation: Relation };
+/** One side as reports name it: the endpoint's label and its dialect's name. */
+export type SideInfo = { label: string; dialect: string; relation: Relation };
 type LevelName = 'count' | 'schema' | 'metrics' | 'rows';
 
 /** Everything one run found: the contract's result plus what the report files need. */
@@ -51,7 +52,7 @@ async function timed<T>(
 }
 
 async function countRows(side: ValidationSide, signal: AbortSignal, log: string[]): Promise<number> {
-  const d = dialectFor(side.endpoint.dialect);
+  const d = side.endpoint.dialect;
   const sql = `SELECT ${d.text('COUNT(*)')} AS n FROM ${d.from(side.relation)}`;
   log.push(sql);
   const [row] = await side.endpoint.query(sql, signal);
@@ -64,13 +65,19 @@ async function resolveKey(source: ValidationSide, options: ValidationOptions): P
   return pk && pk.length > 0 ? pk : undefined;
 }
 
+/** The side with its relation named as its engine's catalog spells it (see ValidationEndpoint.resolve). */
+async function resolved(side: ValidationSide, signal: AbortSignal): Promise<ValidationSide> {
+  return { ...side, relation: await side.endpoint.resolve(side.relation, signal) };
+}
+
 export async function runValidation(
-  source: ValidationSide,
-  target: ValidationSide,
+  sourceSide: ValidationSide,
+  targetSide: ValidationSide,
   options: ValidationOptions,
 ): Promise<ValidationReport> {
   const started = Date.now();
   const signal = options.signal;
+  const [source, target] = await Promise.all([resolved(sourceSide, signal), resolved(targetSide, signal)]);
   const levels = new Set(options.levels);
   const timingsMs: ValidationReport['timingsMs'] = {};
   const sql = { source: [] as string[], target: [] as string[] };
@@ -78,15 +85,15 @@ export async function runValidation(
   const result: ValidationResult = { status: 'passed' };
   const report: Omit<ValidationReport, 'finishedAt'> = {
     result,
-    source: { label: source.endpoint.label, dialect: source.endpoint.dialect, relation: source.relation },
-    target: { label: target.endpoint.label, dialect: target.endpoint.dialect, relation: target.relation },
+    source: { label: source.endpoint.label, dialect: source.endpoint.dialect.name, relation: source.relation },
+    target: { label: target.endpoint.label, dialect: target.endpoint.dialect.name, relation: target.relation },
     notes,
     sql,
     timingsMs,
     startedAt: new Date(started).toISOString(),
   };
-  const sd = dialectFor(source.endpoint.dialect);
-  const td = dialectFor(target.endpoint.dialect);
+  const sd = source.endpoint.dialect;
+  const td = target.endpoint.dialect;
 
   let pairing: Pairing | undefined;
   if (levels.has('schema') || levels.has('metrics') || levels.has('rows')) {

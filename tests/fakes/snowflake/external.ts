@@ -13,8 +13,8 @@ import {
 import { AnonymousCredential, ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { stageAccessFailed, unsupported } from './errors.js';
 import { joinKey, type AzureLocation, type S3Location } from './stage-paths.js';
-import { md5OfFile, type StageStore, type StagedFile } from './stage-store.js';
 import type { ResolvedOptions } from './state.js';
+import { md5OfFile, type StageStore, type StagedFile } from './stored-files.js';
 
 /** The location's prefix as a folder, so relative paths can be cut from object keys. */
 function basePrefix(prefix: string): string {

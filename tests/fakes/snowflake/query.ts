@@ -4,9 +4,7 @@ import type { StatementResult } from './results.js';
 import { execute } from './router.js';
 import { noteFailure, serialize, type Session } from './session.js';
 import type { Binding } from './sql-text.js';
-import { debugLog, type FakeState, type RecordedQuery } from './state.js';
-
-export type Envelope = { success: boolean; code: string | null; message: string | null; data: unknown };
+import { debugLog, type Envelope, type FakeState, type RecordedQuery } from './state.js';
 
 /** Result-format parameters the SDK reads per column (`connection/result/column.js`). */
 const RESULT_PARAMETERS = [

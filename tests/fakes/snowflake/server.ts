@@ -3,9 +3,9 @@ import type { Socket } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { authenticate, badCredentials, loginData } from './auth.js';
 import { SnowflakeError } from './errors.js';
-import { failure, ok, queryRequest, runQuery, type Envelope } from './query.js';
+import { failure, ok, queryRequest, runQuery } from './query.js';
 import { closeSession, openSession, type Session } from './session.js';
-import { debugLog, type FakeState, type FailureMode } from './state.js';
+import { debugLog, type Envelope, type FakeState, type FailureMode } from './state.js';
 
 type Reply = { status: number; body: Envelope | { error: string } } | 'drop';
 

@@ -1,7 +1,9 @@
 import type { Engine } from './engine.js';
-import type { Envelope } from './query.js';
 import type { Session } from './session.js';
 import type { StageDefinition } from './stage-paths.js';
+
+/** The JSON body of every answer the fake gives the SDK. */
+export type Envelope = { success: boolean; code: string | null; message: string | null; data: unknown };
 
 export type FakeUser = {
   password?: string;

@@ -1,5 +1,11 @@
-import { connectionNames, type DxaConfig } from '@dxa/config';
-import { createDestination, createSource, createStage, loadConnectorModules } from '@dxa/connectors';
+import { connectionNames, getConnection, type DxaConfig } from '@dxa/config';
+import {
+  connectionLabel,
+  createDestination,
+  createSource,
+  createStage,
+  loadConnectorModules,
+} from '@dxa/connectors';
 import { maskSecretsInText, type Logger } from '@dxa/logger';
 import { closeRedis, createRedis, waitForRedis } from '@dxa/queue';
 import { loadRuntime, type GlobalOptions } from '../runtime.js';
@@ -25,11 +31,12 @@ function checksFor(config: DxaConfig, logger: Logger): Check[] {
     },
   ];
   const connectorCheck = (
-    role: string,
+    role: 'source' | 'stage' | 'target',
     name: string,
     open: () => { check(ctx: { signal: AbortSignal }): Promise<void>; close(): Promise<void> },
   ): Check => ({
-    label: `${role} ${name}`,
+    // `source connection "pg_erp" (postgresql)`, as the connector's own errors name it.
+    label: `${role} ${connectionLabel(name, getConnection(config, role, name).type)}`,
     run: async (signal) => {
       const connector = open();
       try {
@@ -61,8 +68,10 @@ export async function testConnections(opts: GlobalOptions): Promise<number> {
       process.stdout.write(`ok    ${check.label} (${Date.now() - started} ms)\n`);
     } catch (err) {
       failed += 1;
-      const message = maskSecretsInText(err instanceof Error ? err.message : String(err)).split('\n')[0];
-      process.stdout.write(`FAIL  ${check.label}: ${message}\n`);
+      const message = maskSecretsInText(err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
+      // The connector's error already starts with the label; say it once.
+      const detail = message.startsWith(`${check.label}: `) ? message.slice(check.label.length + 2) : message;
+      process.stdout.write(`FAIL  ${check.label}: ${detail}\n`);
     }
   }
   return failed === 0 ? 0 : 1;

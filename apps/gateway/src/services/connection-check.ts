@@ -1,12 +1,9 @@
 import { connectionsOf, type JobSpec, type WorkerInfo } from '@dxa/contracts';
 import { AppError, type ErrorDetail } from '@dxa/errors';
 
-export type ConfiguredNames = {
-  source: readonly string[];
-  stage: readonly string[];
-  target: readonly string[];
-};
-type Role = keyof ConfiguredNames;
+/** The gateway's configured connections by role and name (only the names matter here). */
+export type ConfiguredConnections = Record<'source' | 'stage' | 'target', Record<string, unknown>>;
+type Role = keyof ConfiguredConnections;
 
 /**
  * A worker advertises `<role>:<name>` (or a bare `<name>`, which counts for every role): workers may
@@ -21,11 +18,11 @@ function advertised(workers: readonly WorkerInfo[], role: Role, name: string): b
 /** Throws UNKNOWN_CONNECTION naming every connection neither the configuration nor a live worker has. */
 export function checkConnections(
   spec: JobSpec,
-  configured: ConfiguredNames,
+  configured: ConfiguredConnections,
   workers: readonly WorkerInfo[],
 ): void {
   const missing = connectionsOf(spec).filter(
-    ({ role, name }) => !configured[role].includes(name) && !advertised(workers, role, name),
+    ({ role, name }) => !Object.hasOwn(configured[role], name) && !advertised(workers, role, name),
   );
   if (missing.length === 0) return;
   const details: ErrorDetail[] = missing.map(({ role, name }) => ({

@@ -11,7 +11,8 @@ import {
   type JobStore,
   type WorkerRegistry,
 } from '@dxa/queue';
-import { checkConnections, type ConfiguredNames } from './connection-check.js';
+import { checkConnections } from './connection-check.js';
+import { checkRunnable, knownConnections, type GatewayConnections } from './pairing-check.js';
 import type { QueueRegistry } from './queue-registry.js';
 import { parseJobSpec } from './spec-validation.js';
 import { withRedisTimeout } from './timeout.js';
@@ -21,7 +22,8 @@ export type JobServiceDeps = {
   registry: WorkerRegistry;
   cancelBus: CancelBus;
   queues: QueueRegistry;
-  connections: ConfiguredNames;
+  /** The gateway's own connections and defaults (workers may hold more; they advertise them). */
+  configured: GatewayConnections;
   logger: Logger;
   /** Overrides the catalog's first retry delay (`DXA_RETRY_BACKOFF_MS`). */
   retryBackoffMs?: number | undefined;
@@ -63,8 +65,8 @@ export function createJobService(deps: JobServiceDeps): JobService {
   }
 
   /** A load names the extract it loads; refusing an unknown one now beats a failed job later. */
-  async function checkFromJob(spec: JobSpec): Promise<void> {
-    if (spec.type !== 'load') return;
+  async function checkFromJob(spec: JobSpec): Promise<JobSpec | undefined> {
+    if (spec.type !== 'load') return undefined;
     const from = await store.get(spec.from_job);
     const problem = !from
       ? `no job ${spec.from_job}`
@@ -76,12 +78,15 @@ export function createJobService(deps: JobServiceDeps): JobService {
         { path: 'from_job', message: problem },
       ]);
     }
+    return from?.spec;
   }
 
   async function submit(body: unknown): Promise<SubmitResult> {
     const spec = parseJobSpec(body);
-    checkConnections(spec, deps.connections, await registry.live());
-    await checkFromJob(spec);
+    const workers = await registry.live();
+    checkConnections(spec, deps.configured.connections, workers);
+    const fromJob = await checkFromJob(spec);
+    checkRunnable(spec, knownConnections(deps.configured, workers), fromJob);
     const rec = newJobRecord(spec);
     await store.create(rec);
     try {

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { WorkerInfo } from '@dxa/contracts';
 import { AppError } from '@dxa/errors';
 import { checkConnections } from './connection-check.js';
+import { targetCapabilities } from '@dxa/connectors/src/catalog.js';
 import { mergeExpositions } from './metrics.js';
+import { checkRunnable, knownConnections } from './pairing-check.js';
 import { parseJobSpec } from './spec-validation.js';
 import { taskToJobBody } from './upstream-task.js';
 
@@ -51,7 +53,7 @@ describe('checkConnections', () => {
     stage: { connection: 's' },
     target: { connection: 'b', table: 't' },
   });
-  const configured = { source: ['a'], stage: [], target: [] };
+  const configured = { source: { a: { type: 'postgresql' } }, stage: {}, target: {} };
   const worker = (connections: string[], draining = false) =>
     ({ connections, draining }) as unknown as WorkerInfo;
 
@@ -66,6 +68,67 @@ describe('checkConnections', () => {
     expect(() => checkConnections(spec, configured, [worker(['stage:s', 'b'])])).not.toThrow();
     expect(() => checkConnections(spec, configured, [worker(['source:s', 'target:b'])])).toThrow(AppError);
     expect(() => checkConnections(spec, configured, [worker(['stage:s', 'b'], true)])).toThrow(AppError);
+  });
+});
+
+describe('checkRunnable', () => {
+  const config = {
+    connections: {
+      source: { pg: { type: 'postgresql' }, mssql: { type: 'sqlserver' } },
+      stage: { local: { type: 'local' }, lake: { type: 's3' }, sfs: { type: 'snowflake_stage' } },
+      target: { warehouse: { type: 'duckdb' }, pgt: { type: 'postgresql' } },
+    },
+    defaults: { format: 'parquet' as const },
+  };
+  const migrate = (stage: string | undefined, target: string, source = 'pg') =>
+    parseJobSpec({
+      type: 'migrate',
+      source: { connection: source, table: 'public.t' },
+      ...(stage ? { stage: { connection: stage } } : {}),
+      target: { connection: target, table: 't' },
+    });
+  const known = knownConnections(config, []);
+
+  it('refuses a target that cannot read the stage, naming both connections and their kinds', () => {
+    const err = thrown(() => checkRunnable(migrate('sfs', 'warehouse'), known));
+    expect(err.code).toBe('UNSUPPORTED');
+    expect(err.status).toBe(422);
+    expect(err.message).toBe(
+      'stage "sfs" (snowflake_stage) and target "warehouse" (duckdb) cannot work together: the target cannot load from a snowflake_stage stage (it loads from: ' +
+        `${targetCapabilities('duckdb')?.stages.join(', ')})`,
+    );
+    expect(err.details.map((d) => d.path)).toEqual(['stage.connection', 'target.connection']);
+    expect(() => checkRunnable(migrate('lake', 'pgt'), known)).not.toThrow();
+    expect(() => checkRunnable(migrate(undefined, 'warehouse'), known)).not.toThrow();
+  });
+
+  it('checks a load against the stage and format of the job it loads from', () => {
+    const load = parseJobSpec({
+      type: 'load',
+      from_job: 'j1',
+      target: { connection: 'warehouse', table: 't' },
+    });
+    const err = thrown(() => checkRunnable(load, known, migrate('sfs', 'pgt')));
+    expect(err.details.map((d) => d.path)).toEqual(['from_job', 'target.connection']);
+  });
+
+  it('refuses a source kind this version cannot run yet', () => {
+    const err = thrown(() => checkRunnable(migrate('local', 'warehouse', 'mssql'), known));
+    expect(err.code).toBe('UNSUPPORTED');
+    expect(err.message).toContain('source connection "mssql" (sqlserver)');
+  });
+
+  it('uses the kinds live workers advertise for connections the gateway does not hold', () => {
+    const worker = {
+      connections: ['target:remote_sf'],
+      connection_kinds: { 'target:remote_sf': 'snowflake', 'stage:w_sfs': 'snowflake_stage' },
+      draining: false,
+    } as unknown as WorkerInfo;
+    const withWorker = knownConnections(config, [worker]);
+    expect(withWorker.kindOf('target', 'remote_sf')).toBe('snowflake');
+    expect(() => checkRunnable(migrate('w_sfs', 'warehouse'), withWorker)).toThrow(AppError);
+    // Unknown kinds are left to the worker.
+    expect(() => checkRunnable(migrate('nowhere', 'warehouse'), known)).not.toThrow();
   });
 });
 

@@ -1,22 +1,8 @@
-import { defaultStageName } from '@dxa/config';
-import { discardStagedOnCancel } from '../services/cancel-cleanup.js';
-import { runExtract, type ExtractPlan } from '../services/extract-service.js';
-import { stagePrefixFor } from '../services/stage-paths.js';
-import type { Handler, JobContext } from './types.js';
-
-/** Where and how an extract or migrate job stages its files, with the configured defaults filled in. */
-export function extractPlanOf(ctx: JobContext<'extract' | 'migrate'>): ExtractPlan {
-  const { spec, config } = ctx;
-  return {
-    source: spec.source,
-    stageName: spec.stage?.connection ?? defaultStageName(config),
-    stagePath: spec.stage?.path,
-    format: spec.format ?? config.defaults.format,
-    fileSizeMb: spec.options.file_size_mb,
-    partitions: spec.options.partitions,
-    partitionSizeMb: spec.options.partition_size_mb,
-  };
-}
+import { discardStagedOnCancel } from '../extract/parts/cancel-cleanup.js';
+import { extractPlanOf } from '../extract/plan/extract-plan.js';
+import { stagePrefixFor } from '../extract/plan/stage-paths.js';
+import { runExtract } from '../extract/run-extract.js';
+import type { Handler } from './types.js';
 
 export const extract: Handler<'extract'> = async (ctx) => {
   const plan = extractPlanOf(ctx);

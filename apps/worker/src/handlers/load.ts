@@ -1,8 +1,8 @@
 import type { JobRecord } from '@dxa/queue';
 import { TerminalError } from '@dxa/errors';
 import { runLoad } from '../services/load-service.js';
-import { refuseUnsupportedPairing } from '../services/pairing.js';
-import { committedLoad, priorWork } from '../services/resume.js';
+import { refuseUnsupportedPairing } from '../extract/plan/pairing.js';
+import { committedLoad, priorWork } from '../extract/plan/resume.js';
 import type { Handler } from './types.js';
 
 /**

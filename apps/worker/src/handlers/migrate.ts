@@ -1,13 +1,13 @@
 import type { ExtractResult } from '@dxa/contracts';
 import { TerminalError } from '@dxa/errors';
-import { discardStagedOnCancel } from '../services/cancel-cleanup.js';
-import { runExtract, type ExtractPlan } from '../services/extract-service.js';
+import { discardStagedOnCancel } from '../extract/parts/cancel-cleanup.js';
+import { extractPlanOf, type ExtractPlan } from '../extract/plan/extract-plan.js';
+import { refuseUnsupportedPairing } from '../extract/plan/pairing.js';
+import { committedLoad, priorWork, reusableStage, type PriorWork } from '../extract/plan/resume.js';
+import { stagePrefixFor } from '../extract/plan/stage-paths.js';
+import { runExtract } from '../extract/run-extract.js';
 import { runLoad } from '../services/load-service.js';
-import { refuseUnsupportedPairing } from '../services/pairing.js';
-import { committedLoad, priorWork, reusableStage, type PriorWork } from '../services/resume.js';
-import { stagePrefixFor } from '../services/stage-paths.js';
 import { runValidationStep } from '../services/validation-service.js';
-import { extractPlanOf } from './extract.js';
 import type { Handler, JobContext } from './types.js';
 
 /** Mode "create" must not touch an existing table: fail before spending time on the extract. */

@@ -2,7 +2,7 @@ import type { DxaConfig } from '@dxa/config';
 import type { JobResult, JobSpecOf, JobSteps, JobType, PartitionEntry, StepName } from '@dxa/contracts';
 import type { Logger } from '@dxa/logger';
 import type { JobRecord } from '@dxa/queue';
-import type { PartitionJobData } from '../partitions/partition-job.js';
+import type { PartitionJobData } from '../extract/slice/partition-job.js';
 import type { ProgressReporter } from '../progress.js';
 import type { JobConnectors } from '../services/job-connectors.js';
 

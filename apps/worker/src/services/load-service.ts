@@ -3,7 +3,7 @@ import { isLogicalType, type LoadMode, type LoadResult } from '@dxa/contracts';
 import { TerminalError } from '@dxa/errors';
 import type { Manifest } from '@dxa/files';
 import type { ServiceContext } from '../handlers/types.js';
-import { folderOf, readManifest, verifyParts, type VerifiedStage } from './staged-files.js';
+import { folderOf, readManifest, verifyParts, type VerifiedStage } from '../extract/parts/staged-files.js';
 
 export type LoadPlan = {
   stageName: string;

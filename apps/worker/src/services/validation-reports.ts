@@ -4,7 +4,7 @@ import type { StageConnector } from '@dxa/connectors';
 import type { ValidationResult } from '@dxa/contracts';
 import type { ServiceContext } from '../handlers/types.js';
 import { writeReports, type ValidationReport } from '@dxa/validation';
-import { workDirFor } from './stage-paths.js';
+import { workDirFor } from '../extract/plan/stage-paths.js';
 
 export type ReportLocations = NonNullable<ValidationResult['report']>;
 

@@ -1,7 +1,7 @@
-import type { DestinationConnector, SourceConnector } from '@dxa/connectors';
-import { quoteIdentifier, type SourceRef, type ValidationResult, type ValidationSpec } from '@dxa/contracts';
+import { sourceRelation, type DestinationConnector, type SourceConnector } from '@dxa/connectors';
+import type { SourceRef, ValidationResult, ValidationSpec } from '@dxa/contracts';
 import { TerminalError } from '@dxa/errors';
-import { runValidation, type Relation, type ValidationEndpoint } from '@dxa/validation';
+import { runValidation, type ValidationEndpoint } from '@dxa/validation';
 import type { ServiceContext } from '../handlers/types.js';
 import { buildValidation, failureMessage, withCount } from './validation.js';
 import { publishReports, type ReportDestination } from './validation-reports.js';
@@ -14,16 +14,6 @@ export type ValidationPlan = {
   extractedRows?: number;
   reports: ReportDestination;
 };
-
-/** The source as validation reads it: the table, or the SELECT its columns and filter make. */
-export function sourceRelation(ref: SourceRef): Relation {
-  if (ref.query !== undefined) return { query: ref.query };
-  const table = ref.table ?? '';
-  if (ref.columns === undefined && ref.where === undefined) return { table };
-  const list = ref.columns?.map(quoteIdentifier).join(', ') ?? '*';
-  const where = ref.where === undefined ? '' : ` WHERE (\n${ref.where}\n)`;
-  return { query: `SELECT ${list} FROM ${table}${where}` };
-}
 
 type DeepRun = { source: ValidationEndpoint; target: ValidationEndpoint };
 
@@ -41,11 +31,12 @@ async function runDeep(
   counted: { source?: number; target: number },
 ): Promise<ValidationResult> {
   const { signal } = ctx;
+  // The selection or query, not SQL: each side's engine names it and its dialect renders it.
   const sourceSide = { endpoint: run.source, relation: sourceRelation(plan.source) };
   const targetSide = { endpoint: run.target, relation: { table: plan.target.table } };
-  // The job's key, else the source's declared key, else its primary key (when it has one).
-  const key =
-    plan.validation.key ?? plan.source.key ?? (await run.source.primaryKey?.(sourceSide.relation, signal));
+  // The job's key, else the source's declared key; else runValidation takes the source's
+  // primary key (when it has one and the selection keeps it).
+  const key = plan.validation.key ?? plan.source.key;
   const report = await runValidation(sourceSide, targetSide, {
     // Counts are the worker's own check (a migrate compares with the extract, not the source).
     levels: plan.validation.levels.filter((level) => level !== 'count'),

@@ -1,6 +1,5 @@
 import { ValidationResult } from '@dxa/contracts';
 import { describe, expect, it } from 'vitest';
-import { sourceRelation } from './validation-service.js';
 import { buildValidation, countMismatchMessage, failureMessage, withCount } from './validation.js';
 
 describe('buildValidation', () => {
@@ -49,15 +48,5 @@ describe('buildValidation', () => {
     expect(merged.count).toEqual({ status: 'passed', source_rows: 3, target_rows: 3 });
     expect(failureMessage('t', merged)).toBe('validation failed for t: rows: 1 difference');
     expect(withCount({ status: 'passed' }, buildValidation(['count'], 3, 2)).status).toBe('failed');
-  });
-
-  it('validates a source table as is, and a column list or filter as the SELECT it makes', () => {
-    expect(sourceRelation({ connection: 'pg', table: 'public.t' })).toEqual({ table: 'public.t' });
-    expect(sourceRelation({ connection: 'pg', query: 'SELECT 1 AS a' })).toEqual({ query: 'SELECT 1 AS a' });
-    expect(
-      sourceRelation({ connection: 'pg', table: 'public.t', columns: ['id', 'Name'], where: 'id > 2' }),
-    ).toEqual({
-      query: 'SELECT "id", "Name" FROM public.t WHERE (\nid > 2\n)',
-    });
   });
 });

@@ -1,4 +1,11 @@
-import { CancelledError, TerminalError, TransientError, classifyError, coerceError } from '@dxa/errors';
+import {
+  CancelledError,
+  TerminalError,
+  TransientError,
+  classifyError,
+  coerceError,
+  type DriverErrorTable,
+} from '@dxa/errors';
 
 export type DriverErrorContext = {
   step: string;
@@ -8,17 +15,24 @@ export type DriverErrorContext = {
   signal?: AbortSignal;
 };
 
+export type DriverErrorSpelling = {
+  /** What the driver's codes mean (the connector's description declares it). */
+  table: DriverErrorTable;
+  /** The server's code as the message shows it, e.g. ` (SQLSTATE 42P01)`; empty when it has none. */
+  codeSuffix: (err: Error) => string;
+};
+
 export type JobFailure = TerminalError | TransientError | CancelledError;
 
 /**
- * Wraps a database driver's error once: classifyError decides terminal vs transient, the message
- * names what was being done plus the server's error code (`codeSuffix`), the password is scrubbed,
+ * Wraps a database driver's error once: classifyError decides terminal vs transient from the
+ * driver's table, the message names what was being done plus the server's error code, the password is scrubbed,
  * and bulky or secret-bearing driver fields (sql, stack) are dropped.
  */
 export function wrapDriverError(
   thrown: unknown,
   ctx: DriverErrorContext,
-  codeSuffix: (err: Error) => string,
+  driver: DriverErrorSpelling,
 ): JobFailure {
   if (thrown instanceof TerminalError || thrown instanceof TransientError || thrown instanceof CancelledError)
     return thrown;
@@ -26,8 +40,8 @@ export function wrapDriverError(
   const err = coerceError(thrown);
   let detail = err.message.split('\n')[0] ?? '';
   if (ctx.password) detail = detail.replaceAll(ctx.password, '***');
-  const message = `${ctx.what}: ${detail}${codeSuffix(err)}`;
-  const classified = classifyError(err);
+  const message = `${ctx.what}: ${detail}${driver.codeSuffix(err)}`;
+  const classified = classifyError(err, [driver.table]);
   switch (classified.kind) {
     case 'terminal':
       return new TerminalError(classified.code, message, { step: ctx.step });

@@ -1,7 +1,11 @@
 import { TerminalError } from '@dxa/errors';
 
 /** The item named `wanted`: an exact match, else the only case-insensitive one. */
-export function findByName<T>(items: T[], nameOf: (item: T) => string, wanted: string): T | undefined {
+export function findByName<T>(
+  items: readonly T[],
+  nameOf: (item: T) => string,
+  wanted: string,
+): T | undefined {
   const exact = items.find((item) => nameOf(item) === wanted);
   if (exact) return exact;
   const folded = items.filter((item) => nameOf(item).toLowerCase() === wanted.toLowerCase());
@@ -14,7 +18,7 @@ export function findByName<T>(items: T[], nameOf: (item: T) => string, wanted: s
  */
 export function selectColumns<T extends { name: string }>(
   all: T[],
-  wanted: string[] | undefined,
+  wanted: readonly string[] | undefined,
   table: string,
 ): T[] {
   if (!wanted || wanted.length === 0) return all;

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { parseToml } from '@dxa/config';
+import { parse as parseToml } from 'smol-toml';
 import { TerminalError } from '@dxa/errors';
 
 /** Settings of a named connection as the Snowflake tools spell them (`user`, `private_key_file`, …). */

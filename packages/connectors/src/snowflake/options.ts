@@ -1,11 +1,11 @@
 import { createPrivateKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'snowflake-sdk';
-import type { TargetConnection } from '@dxa/config';
+import type { SnowflakeTargetConfig } from '../destinations/snowflake/description.js';
 import { TerminalError } from '@dxa/errors';
 import { findNamedConnection, type FileLookupEnv } from './connection-files.js';
 
-export type SnowflakeTargetConfig = Extract<TargetConnection, { type: 'snowflake' }>;
+export type { SnowflakeTargetConfig };
 
 /** The connection name that means "the Snowpark Container Services session of this container". */
 export const SPCS_CONNECTION = '@SPCS_CONNECTION';

@@ -1,4 +1,5 @@
-import type { DialectName } from '../types.js';
+import { splitQualifiedName } from '@dxa/contracts';
+import type { Relation, Selection } from '../types.js';
 
 /** Calendar parts of a date/time/timestamp value, as integer SQL expressions. */
 export type TemporalParts = {
@@ -18,7 +19,8 @@ export type TemporalParts = {
  * follows the same recipe.
  */
 export type Dialect = {
-  name: DialectName;
+  /** `postgresql`, `mysql`…: names the engine in reports. */
+  name: string;
   ident(name: string): string;
   /** A string literal, escaped for this engine. */
   literal(value: string): string;
@@ -63,23 +65,63 @@ export type Dialect = {
   temporalInfinity?: (expr: string) => { pos: string; neg: string };
   /** Interval as months, days, microseconds, when the engine has an interval type. */
   intervalParts?: (expr: string) => { months: string; days: string; micros: string };
-  /** Relation text for FROM: a quoted table name or a parenthesised query. */
-  from(relation: { table: string } | { query: string }): string;
+  /** A table named as a job writes it (`schema.table`, quoted parts exact), quoted for this engine. */
+  table(name: string): string;
+  /** The SELECT of a selection: its columns in order (all when none), its table, its filter. */
+  select(selection: Selection, options?: SelectOptions): string;
+  /** Relation text for FROM: a whole table by its name; a narrowed table or a query parenthesised. */
+  from(relation: Relation): string;
 };
 
-/** Quotes each dot-separated part of a table name with the dialect's identifier quoting. */
-export function quoteTable(table: string, ident: (name: string) => string): string {
-  return table
-    .split('.')
-    .map((part) => ident(part))
-    .join('.');
+export type SelectOptions = {
+  /** The expression a column is read through instead of its bare name (aliased back to the name). */
+  read?: (quoted: string, column: string) => string;
+  /** Conditions ANDed after the selection's own filter (an extract's slice). */
+  and?: readonly (string | undefined)[];
+};
+
+/** Quotes each part of a job-written table name with the dialect's identifier quoting. */
+function quoteTable(table: string, ident: (name: string) => string): string {
+  return splitQualifiedName(table).map(ident).join('.');
 }
 
-export function fromClause(
-  relation: { table: string } | { query: string },
+/**
+ * ` WHERE (…) AND (…)` over the conditions present, or ''. Each sits on its own lines inside
+ * parentheses: its OR stays inside, and a trailing `--` comment cannot swallow what follows.
+ */
+export function whereClause(conditions: readonly (string | undefined)[]): string {
+  const present = conditions.filter((c): c is string => c !== undefined);
+  return present.length === 0 ? '' : ` WHERE ${present.map((c) => `(\n${c}\n)`).join(' AND ')}`;
+}
+
+function selectSql(
+  selection: Selection,
   ident: (name: string) => string,
+  options: SelectOptions = {},
 ): string {
-  return 'table' in relation ? quoteTable(relation.table, ident) : `(${relation.query}) AS dxa_q`;
+  const columns = selection.columns ?? [];
+  const list = columns.map((column) => {
+    const quoted = ident(column);
+    const expr = options.read?.(quoted, column) ?? quoted;
+    return expr === quoted ? quoted : `${expr} AS ${quoted}`;
+  });
+  const where = whereClause([selection.where, ...(options.and ?? [])]);
+  return `SELECT ${list.length === 0 ? '*' : list.join(', ')} FROM ${quoteTable(selection.table, ident)}${where}`;
+}
+
+function fromSql(relation: Relation, ident: (name: string) => string): string {
+  if (!('table' in relation)) return `(\n${relation.query.replace(/[;\s]+$/, '').trim()}\n) AS dxa_q`;
+  const whole = (relation.columns ?? []).length === 0 && relation.where === undefined;
+  return whole ? quoteTable(relation.table, ident) : `(${selectSql(relation, ident)}) AS dxa_q`;
+}
+
+/** A dialect's table, select and from, all rendered with its identifier quoting. */
+export function relationSql(ident: (name: string) => string): Pick<Dialect, 'table' | 'select' | 'from'> {
+  return {
+    table: (name) => quoteTable(name, ident),
+    select: (selection, options) => selectSql(selection, ident, options),
+    from: (relation) => fromSql(relation, ident),
+  };
 }
 
 /** Standard SQL string literal; `backslash` engines also treat `\` as an escape. */

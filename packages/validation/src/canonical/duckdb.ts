@@ -1,4 +1,4 @@
-import { fromClause, sqlLiteral, type Dialect } from './dialect.js';
+import { relationSql, sqlLiteral, type Dialect } from './dialect.js';
 
 const ident = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 const int = (expr: string): string => `CAST(${expr} AS BIGINT)`;
@@ -53,5 +53,5 @@ export const duckdb: Dialect = {
       `DATEPART('hour', ${e}) * 3600000000 + DATEPART('minute', ${e}) * 60000000 + DATEPART('microseconds', ${e})`,
     ),
   }),
-  from: (r) => fromClause(r, ident),
+  ...relationSql(ident),
 };

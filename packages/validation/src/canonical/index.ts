@@ -6,7 +6,8 @@ import { postgresql } from './postgresql.js';
 import { snowflake } from './snowflake.js';
 import { sqlserver } from './sqlserver.js';
 
-export type { Dialect, TemporalParts } from './dialect.js';
+export type { Dialect, SelectOptions, TemporalParts } from './dialect.js';
+export { whereClause } from './dialect.js';
 export * from './encode.js';
 
 const DIALECTS: Record<DialectName, Dialect> = { postgresql, duckdb, mysql, snowflake, sqlserver };

@@ -1,4 +1,4 @@
-import { fromClause, sqlLiteral, type Dialect } from './dialect.js';
+import { relationSql, sqlLiteral, type Dialect } from './dialect.js';
 
 const ident = (name: string): string => `\`${name.replaceAll('`', '``')}\``;
 const int = (expr: string): string => `CAST(${expr} AS SIGNED)`;
@@ -39,5 +39,5 @@ export const mysql: Dialect = {
   },
   // TIMESTAMP columns are shown in the session time zone; this undoes that.
   toUtc: (e) => `CONVERT_TZ(${e}, @@session.time_zone, '+00:00')`,
-  from: (r) => fromClause(r, ident),
+  ...relationSql(ident),
 };

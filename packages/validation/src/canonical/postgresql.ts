@@ -1,4 +1,4 @@
-import { fromClause, sqlLiteral, type Dialect } from './dialect.js';
+import { relationSql, sqlLiteral, type Dialect } from './dialect.js';
 
 const ident = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 const int = (expr: string): string => `CAST(${expr} AS BIGINT)`;
@@ -59,5 +59,5 @@ export const postgresql: Dialect = {
       `EXTRACT(HOUR FROM ${e}) * 3600000000 + EXTRACT(MINUTE FROM ${e}) * 60000000 + EXTRACT(MICROSECONDS FROM ${e})`,
     ),
   }),
-  from: (r) => fromClause(r, ident),
+  ...relationSql(ident),
 };

@@ -1,4 +1,4 @@
-import { fromClause, sqlLiteral, type Dialect } from './dialect.js';
+import { relationSql, sqlLiteral, type Dialect } from './dialect.js';
 
 const ident = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 const int = (expr: string): string => `CAST(${expr} AS NUMBER(38, 0))`;
@@ -42,5 +42,5 @@ export const snowflake: Dialect = {
     return { ...this.dateParts(e), ...this.timeParts(e) };
   },
   toUtc: (e) => `CAST(CONVERT_TIMEZONE('UTC', ${e}) AS TIMESTAMP_NTZ)`,
-  from: (r) => fromClause(r, ident),
+  ...relationSql(ident),
 };

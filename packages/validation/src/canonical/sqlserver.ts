@@ -1,4 +1,4 @@
-import { fromClause, sqlLiteral, type Dialect } from './dialect.js';
+import { relationSql, sqlLiteral, type Dialect } from './dialect.js';
 
 const ident = (name: string): string => `[${name.replaceAll(']', ']]')}]`;
 // Text is hashed as UTF-8 bytes: VARCHAR under a UTF-8 collation (SQL Server 2019+).
@@ -46,5 +46,5 @@ export const sqlserver: Dialect = {
     return { ...this.dateParts(e), ...this.timeParts(e) };
   },
   toUtc: (e) => `SWITCHOFFSET(${e}, '+00:00')`,
-  from: (r) => fromClause(r, ident),
+  ...relationSql(ident),
 };

@@ -1,6 +1,8 @@
 import type { LogicalType } from '@dxa/contracts';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Relation, ValidationColumn, ValidationEndpoint } from '../types.js';
+import { dialectFor } from '../canonical/index.js';
+import type { ValidationEndpoint } from '../endpoint.js';
+import type { Relation, ValidationColumn } from '../types.js';
 
 function logicalOf(dataType: string): LogicalType {
   const t = dataType.toUpperCase();
@@ -23,7 +25,8 @@ function logicalOf(dataType: string): LogicalType {
 }
 
 function tableOf(relation: Relation): string {
-  if (!('table' in relation)) throw new Error('test endpoint describes tables only');
+  if (!('table' in relation) || relation.columns !== undefined || relation.where !== undefined)
+    throw new Error('test endpoint describes whole tables only');
   return relation.table;
 }
 
@@ -32,8 +35,10 @@ export function duckdbEndpoint(connection: DuckDBConnection, label = 'duckdb tes
   const rows = async (sql: string): Promise<Record<string, unknown>[]> =>
     (await connection.runAndReadAll(sql)).getRowObjectsJson();
   return {
-    dialect: 'duckdb',
+    dialect: dialectFor('duckdb'),
     label,
+    // Tests name their tables exactly as they created them.
+    resolve: (relation) => Promise.resolve(relation),
     async describe(relation): Promise<ValidationColumn[]> {
       const table = tableOf(relation).replaceAll("'", "''");
       const cols = await rows(

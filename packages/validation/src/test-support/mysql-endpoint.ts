@@ -1,6 +1,8 @@
 import type { LogicalType } from '@dxa/contracts';
 import mysql from 'mysql2/promise';
-import type { Relation, ValidationColumn, ValidationEndpoint } from '../types.js';
+import { dialectFor } from '../canonical/index.js';
+import type { ValidationEndpoint } from '../endpoint.js';
+import type { Relation, ValidationColumn } from '../types.js';
 
 function logicalOf(dataType: string, columnType: string): LogicalType {
   if (columnType.startsWith('tinyint(1)')) return 'boolean';
@@ -27,7 +29,8 @@ function logicalOf(dataType: string, columnType: string): LogicalType {
 }
 
 function tableOf(relation: Relation): string {
-  if (!('table' in relation)) throw new Error('test endpoint describes tables only');
+  if (!('table' in relation) || relation.columns !== undefined || relation.where !== undefined)
+    throw new Error('test endpoint describes whole tables only');
   return relation.table;
 }
 
@@ -59,8 +62,10 @@ export function mysqlEndpoint(connection: mysql.Connection, label = 'mariadb tes
       [tableOf(relation)],
     );
   return {
-    dialect: 'mysql',
+    dialect: dialectFor('mysql'),
     label,
+    // Tests name their tables exactly as they created them.
+    resolve: (relation) => Promise.resolve(relation),
     async describe(relation): Promise<ValidationColumn[]> {
       return (await columns(relation)).map((c) => {
         const type = logicalOf(String(c.data_type), String(c.column_type));

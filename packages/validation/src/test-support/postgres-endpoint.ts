@@ -1,6 +1,8 @@
 import type { LogicalType } from '@dxa/contracts';
 import type pg from 'pg';
-import type { Relation, ValidationColumn, ValidationEndpoint } from '../types.js';
+import { dialectFor } from '../canonical/index.js';
+import type { ValidationEndpoint } from '../endpoint.js';
+import type { Relation, ValidationColumn } from '../types.js';
 
 const PG_TYPES: Record<string, LogicalType> = {
   bool: 'boolean',
@@ -26,15 +28,18 @@ const PG_TYPES: Record<string, LogicalType> = {
 };
 
 function tableOf(relation: Relation): string {
-  if (!('table' in relation)) throw new Error('test endpoint describes tables only');
+  if (!('table' in relation) || relation.columns !== undefined || relation.where !== undefined)
+    throw new Error('test endpoint describes whole tables only');
   return relation.table;
 }
 
 /** A minimal PostgreSQL ValidationEndpoint for tests (one pg.Client). */
 export function postgresEndpoint(client: pg.Client, label = 'postgresql test'): ValidationEndpoint {
   return {
-    dialect: 'postgresql',
+    dialect: dialectFor('postgresql'),
     label,
+    // Tests name their tables exactly as they created them.
+    resolve: (relation) => Promise.resolve(relation),
     async describe(relation): Promise<ValidationColumn[]> {
       const r = await client.query<{
         name: string;

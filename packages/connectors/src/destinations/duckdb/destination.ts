@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { DuckdbTarget } from '@dxa/config';
+import type { DuckdbTarget } from './description.js';
 import { TerminalError } from '@dxa/errors';
 import type { Logger } from '@dxa/logger';
 import type { DestinationConnector, LoadRequest, RunContext, StageConnector } from '../../core/types.js';

@@ -59,7 +59,7 @@ describe('DuckDB validation endpoint', () => {
   it('maps DuckDB types to logical types', async () => {
     const endpoint = createDuckdbDestination({ type: 'duckdb', path: file, memory_limit: '256MB' }, logger)
       .validationEndpoint!();
-    expect(endpoint.dialect).toBe('duckdb');
+    expect(endpoint.dialect.name).toBe('duckdb');
     const columns = await endpoint.describe({ table: 's.t' }, signal());
     expect(columns.map((c) => [c.name, c.engineType, c.type, c.nullable])).toEqual([
       ['id', 'BIGINT', 'int64', false],
@@ -78,6 +78,20 @@ describe('DuckDB validation endpoint', () => {
     expect(columns[1]).toMatchObject({ precision: 12, scale: 2 });
     expect(duckdbValidationColumn('x', 'STRUCT(a INTEGER)', true).type).toBe('text');
     expect(duckdbValidationColumn('x', 'TIMESTAMP_NS', true).type).toBe('timestamp');
+    await endpoint.close();
+  });
+
+  it('names a selection exactly, with the columns spelled as the table spells them', async () => {
+    const endpoint = createDuckdbDestination({ type: 'duckdb', path: file, memory_limit: '256MB' }, logger)
+      .validationEndpoint!();
+    const resolved = await endpoint.resolve(
+      { table: 's.T', columns: ['Note', 'ID'], where: 'id > 1' },
+      signal(),
+    );
+    expect(resolved).toEqual({ table: '"s"."T"', columns: ['note', 'id'], where: 'id > 1' });
+    expect((await endpoint.describe(resolved, signal())).map((c) => c.name)).toEqual(['note', 'id']);
+    expect(await endpoint.primaryKey!(resolved, signal())).toEqual(['id']);
+    expect(await endpoint.primaryKey!({ table: 's.t', columns: ['note'] }, signal())).toBeUndefined();
     await endpoint.close();
   });
 });

@@ -1,7 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { LogicalType } from '@dxa/contracts';
+import { exactTableName, type LogicalType } from '@dxa/contracts';
 import { TerminalError } from '@dxa/errors';
-import type { Relation, ValidationColumn, ValidationEndpoint } from '@dxa/validation';
+import { dialectFor, type Relation, type ValidationColumn, type ValidationEndpoint } from '@dxa/validation';
+import { keptColumns, namedSelection, selectionKey } from '../../core/validation-relations.js';
 import { wrapDuckdbError } from './errors.js';
 import { executor } from './load.js';
 import { abortError } from './session.js';
@@ -83,24 +84,36 @@ export function createDuckdbValidationEndpoint(file: string, session: ReadOnlySe
       throw wrapDuckdbError(err, what);
     });
 
+  const describe = async (relation: Relation, signal: AbortSignal): Promise<ValidationColumn[]> => {
+    const what = `validate: describing ${'table' in relation ? relation.table : 'the query'} in DuckDB`;
+    const columns = await run(what, signal, async (c) => {
+      const reader = await c.runAndReadAll(describeSql(relation));
+      return reader.getRowObjectsJson().map((row) =>
+        duckdbValidationColumn(
+          textOf(row.column_name),
+          textOf(row.column_type),
+          // DESCRIBE of a query cannot know, and says YES.
+          textOf(row.null).toUpperCase() !== 'NO',
+        ),
+      );
+    });
+    return 'table' in relation ? keptColumns(columns, relation) : columns;
+  };
+
   return {
-    dialect: 'duckdb',
+    dialect: dialectFor('duckdb'),
     label: `duckdb ${file}`,
 
-    async describe(relation, signal) {
-      const what = `validate: describing ${'table' in relation ? relation.table : 'the query'} in DuckDB`;
-      return run(what, signal, async (c) => {
-        const reader = await c.runAndReadAll(describeSql(relation));
-        return reader.getRowObjectsJson().map((row) =>
-          duckdbValidationColumn(
-            textOf(row.column_name),
-            textOf(row.column_type),
-            // DESCRIBE of a query cannot know, and says YES.
-            textOf(row.null).toUpperCase() !== 'NO',
-          ),
-        );
-      });
+    async resolve(relation, signal) {
+      if (!('table' in relation)) return relation;
+      const name = parseTableName(relation.table);
+      // DuckDB names are case-insensitive even when quoted: the exact parts name the same table.
+      const table = exactTableName([...name.schema, name.table]);
+      if (relation.columns === undefined) return { ...relation, table };
+      return namedSelection(relation, table, await describe({ ...relation, table }, signal));
     },
+
+    describe,
 
     async query(sql, signal) {
       try {
@@ -131,7 +144,7 @@ export function createDuckdbValidationEndpoint(file: string, session: ReadOnlySe
           lookup.params,
         );
         const names = reader.getRowObjectsJson()[0]?.names;
-        return Array.isArray(names) && names.length > 0 ? names.map(String) : undefined;
+        return Array.isArray(names) ? selectionKey(names.map(String), relation) : undefined;
       });
     },
 

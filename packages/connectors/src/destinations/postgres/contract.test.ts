@@ -1,6 +1,7 @@
-import { createTestDatabase, pgConnection } from '@dxa/testing';
+import { createTestDatabase } from '@dxa/testing';
 import { describeDestinationContract } from '../../contract/destination.contract.js';
 import { cellText } from '../../contract/support.js';
+import { pgConnection } from '../../sources/postgres/test-support.js';
 import { createPostgresDestination } from './destination.js';
 import { logger } from './test-support.js';
 

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { PoolClient } from 'pg';
-import type { PostgresConnection } from '@dxa/config';
+import type { PostgresConnection } from '../../sources/postgres/description.js';
 import { CancelledError } from '@dxa/errors';
 import type { Logger } from '@dxa/logger';
 import type { DestinationConnector, LoadRequest, RunContext } from '../../core/types.js';
@@ -119,6 +119,8 @@ export function createPostgresDestination(conn: PostgresConnection, logger: Logg
         config,
         password: conn.password,
         label: pgEndpointLabel(conn),
+        // The destination creates its tables with every part quoted.
+        names: 'exact',
       });
     },
 

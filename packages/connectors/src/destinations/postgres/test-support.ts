@@ -3,12 +3,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { PostgresConnection } from '@dxa/config';
+import type { PostgresConnection } from '../../sources/postgres/description.js';
 import { writeCsvGzipParts, writeParquetParts } from '@dxa/files';
 import { createLogger } from '@dxa/logger';
-import { createTestDatabase, pgConnection, type TestDatabase } from '@dxa/testing';
+import { createTestDatabase, type TestDatabase } from '@dxa/testing';
 import type { Column, LoadFile, LoadRequest, RunContext, StageConnector } from '../../core/types.js';
 import { createPostgresSource } from '../../sources/postgres/index.js';
+import { pgConnection } from '../../sources/postgres/test-support.js';
 import { createLocalStage } from '../../stages/local/index.js';
 
 export const logger = createLogger('postgres-destination-test');

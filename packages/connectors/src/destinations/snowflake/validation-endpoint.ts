@@ -1,6 +1,7 @@
-import type { LogicalType } from '@dxa/contracts';
+import { exactTableName, type LogicalType } from '@dxa/contracts';
 import { TerminalError } from '@dxa/errors';
-import type { ValidationColumn, ValidationEndpoint } from '@dxa/validation';
+import { dialectFor, type Relation, type ValidationColumn, type ValidationEndpoint } from '@dxa/validation';
+import { keptColumns, namedSelection } from '../../core/validation-relations.js';
 import { parseTableName, quoteIdent, type TableName } from '../../snowflake/names.js';
 import type { SessionHolder } from '../../snowflake/session.js';
 
@@ -76,41 +77,55 @@ function optionalNumber(value: unknown): number | undefined {
  * time; aborting cancels the running one). Targets are tables, so only tables are described.
  */
 export function createSnowflakeValidationEndpoint(holder: SessionHolder, label: string): ValidationEndpoint {
+  const describe = async (relation: Relation, signal: AbortSignal): Promise<ValidationColumn[]> => {
+    if (!('table' in relation))
+      throw new TerminalError('CONFIG_ERROR', 'validating a query on a Snowflake target is not supported', {
+        step: 'validate',
+      });
+    const table = parseTableName(relation.table);
+    const { sql, schemaBound } = columnsSql(table);
+    const session = await holder.get({ signal });
+    const rows = await session.execute(
+      sql,
+      { signal },
+      {
+        binds: schemaBound ? [table.schema ?? '', table.table] : [table.table],
+        what: `validate: describe ${relation.table}`,
+        failure: 'BAD_SQL',
+      },
+    );
+    if (rows.length === 0)
+      throw new TerminalError('VALIDATION_FAILED', `table ${relation.table} does not exist in Snowflake`, {
+        step: 'validate',
+      });
+    const columns = rows.map((r) =>
+      snowflakeValidationColumn(
+        String(r.COLUMN_NAME),
+        String(r.DATA_TYPE),
+        String(r.IS_NULLABLE).toUpperCase() !== 'NO',
+        optionalNumber(r.NUMERIC_PRECISION),
+        optionalNumber(r.NUMERIC_SCALE),
+      ),
+    );
+    return keptColumns(columns, relation);
+  };
+
   return {
-    dialect: 'snowflake',
+    dialect: dialectFor('snowflake'),
     label: `snowflake ${label}`,
 
-    async describe(relation, signal) {
-      if (!('table' in relation))
-        throw new TerminalError('CONFIG_ERROR', 'validating a query on a Snowflake target is not supported', {
-          step: 'validate',
-        });
-      const table = parseTableName(relation.table);
-      const { sql, schemaBound } = columnsSql(table);
-      const session = await holder.get({ signal });
-      const rows = await session.execute(
-        sql,
-        { signal },
-        {
-          binds: schemaBound ? [table.schema ?? '', table.table] : [table.table],
-          what: `validate: describe ${relation.table}`,
-          failure: 'BAD_SQL',
-        },
+    async resolve(relation, signal) {
+      if (!('table' in relation)) return relation;
+      // Snowflake's reading: unquoted parts upper-cased, quoted ones exact.
+      const name = parseTableName(relation.table);
+      const table = exactTableName(
+        [name.database, name.schema, name.table].filter((p): p is string => p !== undefined),
       );
-      if (rows.length === 0)
-        throw new TerminalError('VALIDATION_FAILED', `table ${relation.table} does not exist in Snowflake`, {
-          step: 'validate',
-        });
-      return rows.map((r) =>
-        snowflakeValidationColumn(
-          String(r.COLUMN_NAME),
-          String(r.DATA_TYPE),
-          String(r.IS_NULLABLE).toUpperCase() !== 'NO',
-          optionalNumber(r.NUMERIC_PRECISION),
-          optionalNumber(r.NUMERIC_SCALE),
-        ),
-      );
+      if (relation.columns === undefined) return { ...relation, table };
+      return namedSelection(relation, table, await describe({ ...relation, table }, signal));
     },
+
+    describe,
 
     async query(sql, signal) {
       const session = await holder.get({ signal });

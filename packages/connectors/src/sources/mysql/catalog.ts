@@ -1,14 +1,14 @@
 import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
-import { splitQualifiedName, type SourceRef } from '@dxa/contracts';
+import { exactTableName, splitQualifiedName, type SourceRef } from '@dxa/contracts';
 import { TerminalError } from '@dxa/errors';
-import { findByName, selectColumns } from '../../core/names.js';
+import { dialectFor, type Selection } from '@dxa/validation';
+import { findByName } from '../../core/names.js';
 import type { Column, SourceDescription } from '../../core/types.js';
+import { keptColumns, namedSelection, selectionOf } from '../../core/validation-relations.js';
 import { catalogToColumn, fieldToColumn, type CatalogColumn } from './types.js';
 
-/** A MySQL identifier in backticks. */
-export function quoteIdent(name: string): string {
-  return `\`${name.replaceAll('`', '``')}\``;
-}
+/** MySQL's SQL text (quoting, column lists, filters) for extraction and validation alike. */
+const dialect = dialectFor('mysql');
 
 /**
  * A user query without trailing semicolons, on its own lines so a trailing `--` or `#` comment
@@ -21,7 +21,8 @@ export function queryText(query: string): string {
 export type ResolvedTable = {
   schema: string;
   name: string;
-  quoted: string;
+  /** `"schema"."name"`: exact, as the dialect renders it. */
+  exact: string;
   estimatedRows: number | undefined;
   columns: CatalogColumn[];
 };
@@ -48,7 +49,7 @@ async function jsonColumns(conn: PoolConnection, schema: string, table: string):
 
 /**
  * Looks `schema.table` (or `table` in the configured database) up in information_schema and
- * returns it quoted, with its columns in table order.
+ * returns it named exactly, with its columns in table order.
  */
 export async function resolveTable(conn: PoolConnection, table: string): Promise<ResolvedTable> {
   const parts = splitQualifiedName(table);
@@ -95,16 +96,23 @@ export async function resolveTable(conn: PoolConnection, table: string): Promise
       json: json.has(String(c['name'])),
     }));
   const rows = found['n'] === null || found['kind'] !== 'BASE TABLE' ? undefined : Number(found['n']);
-  return { schema: s, name: t, quoted: `${quoteIdent(s)}.${quoteIdent(t)}`, estimatedRows: rows, columns };
+  return { schema: s, name: t, exact: exactTableName([s, t]), estimatedRows: rows, columns };
 }
 
-export async function describeTable(
+/** A table selection named as the catalog spells it, with the catalog columns it keeps. */
+export async function resolveSelection(
   conn: PoolConnection,
-  ref: SourceRef & { table: string },
-): Promise<SourceDescription> {
-  const table = await resolveTable(conn, ref.table);
-  const columns: Column[] = selectColumns(table.columns, ref.columns, ref.table).map(catalogToColumn);
-  return ref.where === undefined && table.estimatedRows !== undefined
+  selection: Selection,
+): Promise<{ selection: Selection; columns: CatalogColumn[] }> {
+  const table = await resolveTable(conn, selection.table);
+  const columns = keptColumns(table.columns, selection);
+  return { selection: namedSelection(selection, table.exact, columns), columns };
+}
+
+export async function describeTable(conn: PoolConnection, selection: Selection): Promise<SourceDescription> {
+  const table = await resolveTable(conn, selection.table);
+  const columns: Column[] = keptColumns(table.columns, selection).map(catalogToColumn);
+  return selection.where === undefined && table.estimatedRows !== undefined
     ? { columns, estimatedRows: table.estimatedRows }
     : { columns };
 }
@@ -117,30 +125,27 @@ export async function describeQuery(conn: PoolConnection, query: string): Promis
   };
 }
 
-function whereClause(where: string | undefined): string {
-  return where === undefined ? '' : ` WHERE (\n${where}\n)`;
-}
-
 /**
- * The SELECT an extract runs. FLOAT columns are read as DOUBLE: MariaDB prints a FLOAT with six
- * significant digits (16777216 as 16777200), the DOUBLE text of the same bits reads back exactly.
- * A query source runs as written (MariaDB drops the ORDER BY of a derived table).
+ * The SELECT an extract runs: the dialect's rendering of the selection, every column listed.
+ * FLOAT columns are read as DOUBLE: MariaDB prints a FLOAT with six significant digits (16777216
+ * as 16777200), the DOUBLE text of the same bits reads back exactly. A query source runs as
+ * written (MariaDB drops the ORDER BY of a derived table).
  */
 export async function extractSql(conn: PoolConnection, ref: SourceRef, columns: Column[]): Promise<string> {
   if (ref.table === undefined) return queryText(ref.query ?? '');
-  const table = await resolveTable(conn, ref.table);
-  const wanted = columns.length > 0 ? columns.map((c) => c.name) : ref.columns;
-  const list = selectColumns(table.columns, wanted, ref.table).map((c) =>
-    c.dataType === 'float'
-      ? `CAST(${quoteIdent(c.name)} AS DOUBLE) AS ${quoteIdent(c.name)}`
-      : quoteIdent(c.name),
+  const wanted = columns.length > 0 ? { columns: columns.map((c) => c.name) } : {};
+  const resolved = await resolveSelection(conn, { ...selectionOf({ ...ref, table: ref.table }), ...wanted });
+  const floats = new Set(resolved.columns.filter((c) => c.dataType === 'float').map((c) => c.name));
+  return dialect.select(
+    { ...resolved.selection, columns: resolved.columns.map((c) => c.name) },
+    { read: (quoted, column) => (floats.has(column) ? `CAST(${quoted} AS DOUBLE)` : quoted) },
   );
-  return `SELECT ${list.join(', ')} FROM ${table.quoted}${whereClause(ref.where)}`;
 }
 
 /** `SELECT count(*)` of the same selection. */
 export async function countSql(conn: PoolConnection, ref: SourceRef): Promise<string> {
   if (ref.table === undefined) return `SELECT count(*) AS n FROM (${queryText(ref.query ?? '')}) AS q`;
   const table = await resolveTable(conn, ref.table);
-  return `SELECT count(*) AS n FROM ${table.quoted}${whereClause(ref.where)}`;
+  const where = ref.where === undefined ? {} : { where: ref.where };
+  return `SELECT count(*) AS n FROM ${dialect.from({ table: table.exact, ...where })}`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MysqlConnection } from '@dxa/config';
+import type { MysqlConnection } from './description.js';
 import { poolOptions } from './config.js';
 
 const base: MysqlConnection = {

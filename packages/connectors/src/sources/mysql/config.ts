@@ -1,5 +1,5 @@
 import type { PoolOptions } from 'mysql2';
-import type { MysqlConnection } from '@dxa/config';
+import type { MysqlConnection } from './description.js';
 import { TerminalError } from '@dxa/errors';
 
 /**

@@ -1,6 +1,6 @@
 import mysql from 'mysql2/promise';
 import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
-import type { MysqlConnection } from '@dxa/config';
+import type { MysqlConnection } from './description.js';
 import type { SourceRef } from '@dxa/contracts';
 import { TerminalError } from '@dxa/errors';
 import type { Logger } from '@dxa/logger';

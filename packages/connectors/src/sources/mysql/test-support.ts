@@ -1,7 +1,7 @@
 // Test helper: a throw-away database per test file on the local MariaDB (not exported).
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
-import type { MysqlConnection } from '@dxa/config';
+import type { MysqlConnection } from './description.js';
 
 export type TestDatabase = {
   name: string;

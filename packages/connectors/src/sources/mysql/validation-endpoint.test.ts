@@ -45,9 +45,10 @@ describe('MySQL validation endpoint', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     await db.sql.query(`
-      CREATE TABLE ${db.name}.t (id int, amount decimal(12,2), at timestamp NULL, note varchar(5), raw varbinary(4));
+      CREATE TABLE ${db.name}.t (b bigint, id int NOT NULL, amount decimal(12,2), at timestamp NULL, note varchar(5),
+                                 raw varbinary(4), PRIMARY KEY (id, b));
       SET time_zone = '+02:00';
-      INSERT INTO ${db.name}.t VALUES (10, 1.5, '2024-01-01 00:00:00', 'a', x'00ff')`);
+      INSERT INTO ${db.name}.t VALUES (1, 10, 1.5, '2024-01-01 00:00:00', 'a', x'00ff')`);
     source = createMysqlSource(db.conn, logger);
   });
 
@@ -61,12 +62,25 @@ describe('MySQL validation endpoint', () => {
     expect(endpoint.label).toBe(`mysql root@127.0.0.1:3306/${db.name}`);
     const columns = await endpoint.describe({ table: 't' }, signal());
     expect(columns.map((c) => [c.name, c.engineType, c.type])).toEqual([
+      ['b', 'bigint(20)', 'int64'],
       ['id', 'int(11)', 'int32'],
       ['amount', 'decimal(12,2)', 'decimal'],
       ['at', 'timestamp', 'timestamptz'],
       ['note', 'varchar(5)', 'text'],
       ['raw', 'varbinary(4)', 'binary'],
     ]);
+    await endpoint.close();
+  });
+
+  it('names a selection as the catalog spells it and keeps the primary key only when all of it is selected', async () => {
+    const endpoint = source.validationEndpoint!();
+    const selection = { table: 'T', columns: ['Note', 'B', 'ID'], where: '`amount` > 1 -- big ones' };
+    const resolved = await endpoint.resolve(selection, signal());
+    expect(resolved).toEqual({ ...selection, table: `"${db.name}"."t"`, columns: ['note', 'b', 'id'] });
+    expect((await endpoint.describe(resolved, signal())).map((c) => c.name)).toEqual(['note', 'b', 'id']);
+    expect(await endpoint.primaryKey!(resolved, signal())).toEqual(['id', 'b']);
+    expect(await endpoint.primaryKey!({ ...resolved, columns: ['id', 'note'] }, signal())).toBeUndefined();
+    expect(await endpoint.resolve({ query: 'SELECT 1' }, signal())).toEqual({ query: 'SELECT 1' });
     await endpoint.close();
   });
 

@@ -1,8 +1,8 @@
 import type { Pool, PoolConnection, PoolOptions, RowDataPacket } from 'mysql2/promise';
-import type { MysqlConnection } from '@dxa/config';
-import type { ValidationEndpoint } from '@dxa/validation';
-import { relationLabel, toValidationColumn } from '../../core/validation-relations.js';
-import { describeQuery, describeTable, resolveTable } from './catalog.js';
+import type { MysqlConnection } from './description.js';
+import { dialectFor, type ValidationEndpoint } from '@dxa/validation';
+import { relationLabel, selectionKey, toValidationColumn } from '../../core/validation-relations.js';
+import { describeQuery, describeTable, resolveSelection, resolveTable } from './catalog.js';
 import { wrapMysqlError } from './errors.js';
 import { withSnapshot } from './session.js';
 
@@ -40,14 +40,20 @@ export function createMysqlValidationEndpoint(endpoint: MysqlEndpointOptions): V
   }
 
   return {
-    dialect: 'mysql',
+    dialect: dialectFor('mysql'),
     label: endpoint.label,
+
+    async resolve(relation, signal) {
+      if (!('table' in relation)) return relation;
+      const resolved = await readOnly(`resolve ${relation.table}`, signal, (c) =>
+        resolveSelection(c, relation),
+      );
+      return resolved.selection;
+    },
 
     async describe(relation, signal) {
       const description = await readOnly(`describe ${relationLabel(relation)}`, signal, (c) =>
-        'table' in relation
-          ? describeTable(c, { connection: endpoint.label, table: relation.table })
-          : describeQuery(c, relation.query),
+        'table' in relation ? describeTable(c, relation) : describeQuery(c, relation.query),
       );
       return description.columns.map(toValidationColumn);
     },
@@ -58,16 +64,18 @@ export function createMysqlValidationEndpoint(endpoint: MysqlEndpointOptions): V
 
     async primaryKey(relation, signal) {
       if (!('table' in relation)) return undefined;
-      const table = relation.table;
-      return readOnly(`look up the primary key of ${table}`, signal, async (c) => {
-        const resolved = await resolveTable(c, table);
+      return readOnly(`look up the primary key of ${relation.table}`, signal, async (c) => {
+        const resolved = await resolveTable(c, relation.table);
         const [rows] = await c.query<RowDataPacket[]>(
           `SELECT COLUMN_NAME AS name FROM information_schema.KEY_COLUMN_USAGE
             WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND CONSTRAINT_NAME = 'PRIMARY'
             ORDER BY ORDINAL_POSITION`,
           [resolved.schema, resolved.name],
         );
-        return rows.length === 0 ? undefined : rows.map((r) => String(r['name']));
+        return selectionKey(
+          rows.map((r) => String(r['name'])),
+          relation,
+        );
       });
     },
 

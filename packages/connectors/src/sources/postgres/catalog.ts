@@ -1,11 +1,14 @@
 import type { ClientBase } from 'pg';
-import { quoteIdentifier, type SourceRef } from '@dxa/contracts';
+import { exactTableName, splitQualifiedName } from '@dxa/contracts';
 import { TerminalError } from '@dxa/errors';
-import { selectColumns } from '../../core/names.js';
+import { dialectFor, type Selection } from '@dxa/validation';
 import type { SourceDescription } from '../../core/types.js';
+import { keptColumns, namedSelection } from '../../core/validation-relations.js';
 import { toColumn, type PgTypeInfo } from './types.js';
 
-export const quoteIdent = quoteIdentifier;
+/** PostgreSQL's SQL text (quoting, column lists, filters) for extraction and validation alike. */
+export const dialect = dialectFor('postgresql');
+export const quoteIdent = (name: string): string => dialect.ident(name);
 
 /**
  * A user query wrapped as a subquery. Newlines keep a trailing `--` comment from swallowing the
@@ -15,13 +18,30 @@ export function asSubquery(query: string): string {
   return `(\n${query.trim().replace(/;+\s*$/, '')}\n)`;
 }
 
-export type ResolvedTable = { oid: number; quoted: string; estimatedRows: number | undefined };
+export type ResolvedTable = {
+  oid: number;
+  /** `"schema"."table"`: exact, as a selection names it. */
+  exact: string;
+  /** The same, quoted for SQL. */
+  quoted: string;
+  estimatedRows: number | undefined;
+};
 
 /**
- * Looks the table up the way PostgreSQL reads the name (unquoted parts fold to lower case, the
- * search_path applies) and returns it fully qualified and quoted.
+ * How a table name is read: the way PostgreSQL reads SQL (unquoted parts fold to lower case; a
+ * source), or exactly as written (a target, whose tables the destination creates quoted).
  */
-export async function resolveTable(client: ClientBase, table: string): Promise<ResolvedTable> {
+export type NameReading = 'sql' | 'exact';
+
+/**
+ * Looks the table up (the search_path applies to an unqualified name) and returns it fully
+ * qualified and exact.
+ */
+export async function resolveTable(
+  client: ClientBase,
+  table: string,
+  reading: NameReading = 'sql',
+): Promise<ResolvedTable> {
   const { rows } = await client.query<{
     oid: number;
     nspname: string;
@@ -32,7 +52,7 @@ export async function resolveTable(client: ClientBase, table: string): Promise<R
     `SELECT c.oid::int8 AS oid, n.nspname, c.relname, c.reltuples::float8 AS reltuples, c.relkind::text AS relkind
        FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
       WHERE c.oid = pg_catalog.to_regclass($1::text)`,
-    [table],
+    [reading === 'exact' ? exactTableName(splitQualifiedName(table)) : table],
   );
   const row = rows[0];
   if (!row || !'rvmfp'.includes(row.relkind)) {
@@ -43,9 +63,11 @@ export async function resolveTable(client: ClientBase, table: string): Promise<R
     );
   }
   const estimated = row.relkind === 'r' || row.relkind === 'm' ? row.reltuples : -1;
+  const exact = exactTableName([row.nspname, row.relname]);
   return {
     oid: Number(row.oid),
-    quoted: `${quoteIdent(row.nspname)}.${quoteIdent(row.relname)}`,
+    exact,
+    quoted: dialect.table(exact),
     estimatedRows: estimated >= 0 ? Math.round(estimated) : undefined,
   };
 }
@@ -88,11 +110,8 @@ async function typeInfos(
   }));
 }
 
-export async function describeTable(
-  client: ClientBase,
-  ref: SourceRef & { table: string },
-): Promise<SourceDescription> {
-  const table = await resolveTable(client, ref.table);
+/** The table's columns in table order. */
+async function tableColumns(client: ClientBase, oid: number) {
   const { rows } = await client.query<{
     attname: string;
     atttypid: number;
@@ -103,15 +122,35 @@ export async function describeTable(
        FROM pg_catalog.pg_attribute
       WHERE attrelid = $1::oid AND attnum > 0 AND NOT attisdropped
       ORDER BY attnum`,
-    [table.oid],
+    [oid],
   );
+  return rows;
+}
+
+/** A table selection named as the catalog spells it. */
+export async function resolveSelection(
+  client: ClientBase,
+  selection: Selection,
+  reading: NameReading = 'sql',
+): Promise<Selection> {
+  const table = await resolveTable(client, selection.table, reading);
+  const kept = keptColumns(
+    (await tableColumns(client, table.oid)).map((r) => ({ name: r.attname })),
+    selection,
+  );
+  return namedSelection(selection, table.exact, kept);
+}
+
+export async function describeTable(client: ClientBase, selection: Selection): Promise<SourceDescription> {
+  const table = await resolveTable(client, selection.table);
+  const rows = await tableColumns(client, table.oid);
   const infos = await typeInfos(
     client,
     rows.map((r) => ({ oid: Number(r.atttypid), typmod: r.atttypmod })),
   );
   const all = rows.map((r, i) => toColumn(r.attname, infos[i]!, !r.attnotnull));
-  const columns = selectColumns(all, ref.columns, ref.table);
-  return ref.where === undefined && table.estimatedRows !== undefined
+  const columns = keptColumns(all, selection);
+  return selection.where === undefined && table.estimatedRows !== undefined
     ? { columns, estimatedRows: table.estimatedRows }
     : { columns };
 }

@@ -1,5 +1,5 @@
 import type { PoolConfig } from 'pg';
-import type { PostgresConnection } from '@dxa/config';
+import type { PostgresConnection } from './description.js';
 import { TerminalError } from '@dxa/errors';
 
 const GUC_NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/;

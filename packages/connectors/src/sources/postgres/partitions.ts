@@ -1,6 +1,7 @@
 import type { ClientBase } from 'pg';
 import type { PartitionBounds, PartitionPlan, SourceRef } from '@dxa/contracts';
 import { TerminalError } from '@dxa/errors';
+import { whereClause } from '@dxa/validation';
 import type { PartitionRequest } from '../../core/types.js';
 import { quoteIdent, resolveTable, type ResolvedTable } from './catalog.js';
 import {
@@ -31,8 +32,9 @@ function formatSize(bytes: number): string {
   return `${value >= 10 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
 }
 
+/** The source's filter, rendered as its extract renders it. */
 function whereSql(ref: SourceRef): string {
-  return ref.where === undefined ? '' : ` WHERE (\n${ref.where}\n)`;
+  return whereClause([ref.where]);
 }
 
 /** Evenly spaced integer boundaries between min and max, when a sample found nothing. */

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { PoolClient } from 'pg';
-import type { PostgresConnection } from '@dxa/config';
+import type { PostgresConnection } from './description.js';
 import { describeBounds, type SourceRef } from '@dxa/contracts';
 import { TerminalError } from '@dxa/errors';
 import type { Logger } from '@dxa/logger';
@@ -13,7 +13,7 @@ import type {
   SourceDescription,
 } from '../../core/types.js';
 import { OpenStreams } from '../../core/open-streams.js';
-import { asSubquery, describeQuery, describeTable, quoteIdent, resolveTable } from './catalog.js';
+import { asSubquery, describeQuery, describeTable, dialect, resolveTable } from './catalog.js';
 import { poolConfig } from './config.js';
 import { startCopy } from './copy-stream.js';
 import { wrapPgError } from './errors.js';
@@ -28,14 +28,9 @@ function label(ref: SourceRef): string {
   return ref.table ?? 'query';
 }
 
-function whereClause(conditions: (string | undefined)[]): string {
-  const parts = conditions.filter((c): c is string => c !== undefined);
-  return parts.length === 0 ? '' : ` WHERE ${parts.map((c) => `(\n${c}\n)`).join(' AND ')}`;
-}
-
 /**
  * The SELECT a table or query source reads (only `bounds` when given), with the table name
- * resolved in this snapshot.
+ * resolved in this snapshot and the selection rendered by the dialect validation renders it with.
  */
 async function selectSql(
   client: PoolClient,
@@ -53,8 +48,9 @@ async function selectSql(
   const table = await resolveTable(client, ref.table);
   const slice = bounds === undefined ? undefined : await slicePredicate(client, table, bounds);
   // No columns means all of them (a count, or a caller that did not describe first).
-  const list = columns && columns.length > 0 ? columns.map((c) => quoteIdent(c.name)).join(', ') : '*';
-  return `(SELECT ${list} FROM ${table.quoted}${whereClause([ref.where, slice])})`;
+  const listed = columns && columns.length > 0 ? columns.map((c) => c.name) : undefined;
+  const selection = { table: table.exact, columns: listed, where: ref.where };
+  return `(${dialect.select(selection, { and: [slice] })})`;
 }
 
 /**
@@ -164,6 +160,7 @@ export function createPostgresSource(conn: PostgresConnection, logger: Logger): 
         config,
         password: conn.password,
         label: pgEndpointLabel(conn),
+        names: 'sql',
       });
     },
 

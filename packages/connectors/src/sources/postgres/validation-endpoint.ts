@@ -1,8 +1,8 @@
 import type { Pool, PoolClient, PoolConfig } from 'pg';
-import type { PostgresConnection } from '@dxa/config';
-import type { ValidationEndpoint } from '@dxa/validation';
-import { relationLabel, toValidationColumn } from '../../core/validation-relations.js';
-import { describeQuery, describeTable, resolveTable } from './catalog.js';
+import type { PostgresConnection } from './description.js';
+import { dialectFor, type ValidationEndpoint } from '@dxa/validation';
+import { relationLabel, selectionKey, toValidationColumn } from '../../core/validation-relations.js';
+import { describeQuery, describeTable, resolveSelection, resolveTable, type NameReading } from './catalog.js';
 import { wrapPgError } from './errors.js';
 import { BEGIN_EXTRACT, withPooledClient } from './session.js';
 
@@ -13,6 +13,8 @@ export type PgEndpointOptions = {
   password: string | undefined;
   /** e.g. `postgresql app@db.internal/sales`, for reports. */
   label: string;
+  /** How table names are read: as SQL (a source) or exactly as written (a target). */
+  names: NameReading;
 };
 
 /** `postgresql user@host:port/database`: no password, nothing from extra options. */
@@ -54,14 +56,19 @@ export function createPgValidationEndpoint(options: PgEndpointOptions): Validati
   }
 
   return {
-    dialect: 'postgresql',
+    dialect: dialectFor('postgresql'),
     label: options.label,
+
+    async resolve(relation, signal) {
+      if (!('table' in relation)) return relation;
+      return readOnly(`resolve ${relation.table}`, signal, (client) =>
+        resolveSelection(client, relation, options.names),
+      );
+    },
 
     async describe(relation, signal) {
       const description = await readOnly(`describe ${relationLabel(relation)}`, signal, (client) =>
-        'table' in relation
-          ? describeTable(client, { connection: options.label, table: relation.table })
-          : describeQuery(client, relation.query),
+        'table' in relation ? describeTable(client, relation) : describeQuery(client, relation.query),
       );
       return description.columns.map(toValidationColumn);
     },
@@ -76,11 +83,13 @@ export function createPgValidationEndpoint(options: PgEndpointOptions): Validati
 
     async primaryKey(relation, signal) {
       if (!('table' in relation)) return undefined;
-      const table = relation.table;
-      return readOnly(`look up the primary key of ${table}`, signal, async (client) => {
-        const resolved = await resolveTable(client, table);
+      return readOnly(`look up the primary key of ${relation.table}`, signal, async (client) => {
+        const resolved = await resolveTable(client, relation.table);
         const { rows } = await client.query<{ attname: string }>(PRIMARY_KEY_SQL, [resolved.oid]);
-        return rows.length === 0 ? undefined : rows.map((r) => r.attname);
+        return selectionKey(
+          rows.map((r) => r.attname),
+          relation,
+        );
       });
     },
 

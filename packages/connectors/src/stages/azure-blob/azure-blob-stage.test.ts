@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { text } from 'node:stream/consumers';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
-import { ConfigSchema } from '@dxa/config';
 import { createLogger } from '@dxa/logger';
 import { startAzurite, type AzuriteFixture } from '@dxa/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunContext } from '../../core/types.js';
+import { ConnectionsSchema } from '../../catalog.js';
 import { createStage, loadConnectorModules } from '../../registry.js';
 import { createAzureBlobStage } from './azure-blob-stage.js';
 import type { AzureBlobStageConfig } from './client.js';
@@ -181,8 +181,7 @@ describe('azure blob stage against azurite', () => {
   });
 
   it('is built by the registry from a parsed config with an explicit endpoint', async () => {
-    const parsed = ConfigSchema.parse({
-      connections: {
+    const parsed = { connections: ConnectionsSchema.parse({
         stage: {
           lake: {
             type: 'azure_blob',
@@ -193,8 +192,7 @@ describe('azure blob stage against azurite', () => {
             endpoint: azurite.blobEndpoint,
           },
         },
-      },
-    });
+      }) };
     await loadConnectorModules(parsed);
     const stage = createStage(parsed, 'lake', logger);
     expect(stage.kind).toBe('azure_blob');

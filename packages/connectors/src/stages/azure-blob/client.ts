@@ -6,10 +6,10 @@ import {
   type StoragePipelineOptions,
 } from '@azure/storage-blob';
 import type { TokenCredential } from '@azure/identity';
-import type { StageConnection } from '@dxa/config';
+import type { AzureBlobStageConfig } from './description.js';
 import { TerminalError } from '@dxa/errors';
 
-export type AzureBlobStageConfig = Extract<StageConnection, { type: 'azure_blob' }>;
+export type { AzureBlobStageConfig };
 
 /** The container client plus what the stage needs to name, describe and share its location. */
 export type AzureBlobClient = {

@@ -1,6 +1,6 @@
 import { access, constants, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { LocalStage } from '@dxa/config';
+import type { LocalStage } from './description.js';
 import { CancelledError, TerminalError, TransientError } from '@dxa/errors';
 import type { Logger } from '@dxa/logger';
 import type { RunContext, StageConnector } from '../../core/types.js';

@@ -1,7 +1,7 @@
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import type { StageConnection } from '@dxa/config';
+import type { S3StageConfig } from './description.js';
 
-export type S3StageConfig = Extract<StageConnection, { type: 's3' }>;
+export type { S3StageConfig };
 
 /**
  * Builds the client. Explicit keys win; else a named profile is read by the SDK's shared-ini

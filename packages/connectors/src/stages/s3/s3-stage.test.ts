@@ -4,11 +4,11 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { ConfigSchema } from '@dxa/config';
 import { createLogger } from '@dxa/logger';
 import { startS3rver, type S3rverFixture } from '@dxa/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunContext } from '../../core/types.js';
+import { ConnectionsSchema } from '../../catalog.js';
 import { createStage, loadConnectorModules } from '../../registry.js';
 import { createS3Stage } from './s3-stage.js';
 import type { S3StageConfig } from './client.js';
@@ -174,9 +174,7 @@ describe('s3 stage against s3rver', () => {
   });
 
   it('is built by the registry from a parsed config', async () => {
-    const parsed = ConfigSchema.parse({
-      connections: { stage: { lake: { ...config({ prefix: 'reg' }) } } },
-    });
+    const parsed = { connections: ConnectionsSchema.parse({ stage: { lake: { ...config({ prefix: 'reg' }) } } }) };
     await loadConnectorModules(parsed);
     const stage = createStage(parsed, 'lake', logger);
     expect(stage.kind).toBe('s3');

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import type { StageConnection } from '@dxa/config';
+import type { SnowflakeStageConfig } from './description.js';
 import { TerminalError } from '@dxa/errors';
 import type { Logger } from '@dxa/logger';
 import type { RunContext, StageConnector, StagedObject } from '../../core/types.js';
@@ -12,7 +12,7 @@ import { resolveConnection, type SnowflakeTargetConfig } from '../../snowflake/o
 import { holdSession, type SnowflakeSession } from '../../snowflake/session.js';
 import { fileUrl, listedPath, putFile, sizeMatches, tempDir, withStagedName } from './transfer.js';
 
-export type SnowflakeStageConfig = Extract<StageConnection, { type: 'snowflake_stage' }>;
+export type { SnowflakeStageConfig };
 
 /** A stage whose files a Snowflake target can COPY from in place. */
 export type SnowflakeStageConnector = StageConnector & {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { LoadFile, StageConnector } from '@dxa/connectors';
 import { TerminalError, coerceError } from '@dxa/errors';
 import { parseManifest, sha256File, type Manifest } from '@dxa/files';
-import type { ServiceContext } from '../handlers/types.js';
+import type { ServiceContext } from '../../handlers/types.js';
 
 /** A manifest whose every part was found on the stage with the checksum it lists. */
 export type VerifiedStage = { manifestPath: string; manifest: Manifest; files: LoadFile[] };

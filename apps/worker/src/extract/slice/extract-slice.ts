@@ -1,10 +1,11 @@
 import type { DxaConfig } from '@dxa/config';
 import type { PartitionFile } from '@dxa/contracts';
 import type { ProgressDelta } from '@dxa/files';
-import { partitionFilePrefix, type PartitionJobData } from '../partitions/partition-job.js';
-import { inScratchFolder, stageParts, writePartsFrom } from './extract-service.js';
-import type { JobConnectors } from './job-connectors.js';
-import { workDirFor } from './stage-paths.js';
+import type { JobConnectors } from '../../services/job-connectors.js';
+import { stageParts } from '../parts/stage-parts.js';
+import { inScratchFolder, writePartsFrom } from '../parts/write-parts.js';
+import { workDirFor } from '../plan/stage-paths.js';
+import { partitionFilePrefix, type PartitionJobData } from './partition-job.js';
 
 export type PartitionRun = {
   data: PartitionJobData;

@@ -1,8 +1,8 @@
 import { Job, type Queue } from 'bullmq';
 import { KEEP_FINISHED_JOBS_SECONDS, type JobStore } from '@dxa/queue';
 import type { Logger } from '@dxa/logger';
-import type { PartitionDispatch } from '../handlers/types.js';
-import { PARTITION_JOB_NAME, partitionJobId, type PartitionJobData } from './partition-job.js';
+import type { PartitionDispatch } from '../../handlers/types.js';
+import { PARTITION_JOB_NAME, partitionJobId, type PartitionJobData } from '../slice/partition-job.js';
 
 export type PartitionDispatchDeps = {
   /** The parent's BullMQ job (the coordinator holding the snapshot). */

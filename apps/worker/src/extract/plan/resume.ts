@@ -1,9 +1,9 @@
 import type { ExtractResult, JobSteps, LoadResult } from '@dxa/contracts';
 import { coerceError } from '@dxa/errors';
-import type { ServiceContext } from '../handlers/types.js';
-import type { ExtractPlan } from './extract-service.js';
+import type { ServiceContext } from '../../handlers/types.js';
+import { verifyStaged, type VerifiedStage } from '../parts/staged-files.js';
+import type { ExtractPlan } from './extract-plan.js';
 import { manifestPathFor, stagePrefixFor } from './stage-paths.js';
-import { verifyStaged, type VerifiedStage } from './staged-files.js';
 
 /** What earlier attempts of this job finished, as its record says. */
 export type PriorWork = { steps: JobSteps; extract: ExtractResult | undefined };

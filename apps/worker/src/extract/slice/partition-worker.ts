@@ -1,7 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import { partitionQueueNameFor } from '@dxa/contracts';
 import type { Redis } from '@dxa/queue';
-import { bullWorkerSettings, stalledTooOften, type BullWorkerOptions } from '../bull-worker.js';
+import { bullWorkerSettings, stalledTooOften, type BullWorkerOptions } from '../../bull-worker.js';
 import { createPartitionProcessor, type PartitionProcessorDeps } from './partition-processor.js';
 import { PartitionJobData, type PartitionJobResult } from './partition-job.js';
 

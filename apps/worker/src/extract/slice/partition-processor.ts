@@ -3,11 +3,11 @@ import { TERMINAL_STATES, type PartitionEntry } from '@dxa/contracts';
 import { classifyError } from '@dxa/errors';
 import type { Logger } from '@dxa/logger';
 import type { JobRecord } from '@dxa/queue';
-import { STOP_REASONS, stopError } from '../active-jobs.js';
-import { controlJob, handBackToQueue } from '../job-control.js';
-import type { ProcessorDeps } from '../processor.js';
-import { openJobConnectors } from '../services/job-connectors.js';
-import { extractPartition } from '../services/partition-extract.js';
+import { STOP_REASONS, stopError } from '../../active-jobs.js';
+import { controlJob, handBackToQueue } from '../../job-control.js';
+import type { ProcessorDeps } from '../../processor.js';
+import { openJobConnectors } from '../../services/job-connectors.js';
+import { extractPartition } from './extract-slice.js';
 import { PartitionJobData, type PartitionJobResult } from './partition-job.js';
 
 export type PartitionProcessorDeps = Pick<

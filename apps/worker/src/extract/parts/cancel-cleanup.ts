@@ -1,6 +1,6 @@
 import type { StageConnector } from '@dxa/connectors';
 import { CancelledError, coerceError } from '@dxa/errors';
-import type { ServiceContext } from '../handlers/types.js';
+import type { ServiceContext } from '../../handlers/types.js';
 
 const CLEANUP_TIMEOUT_MS = 30_000;
 
