@@ -20,6 +20,7 @@ describeValidationEndpointContract('snowflake target (protocol fake)', async () 
   const owner = createSnowflakeDestination(targetConfig(fake), logger);
   return {
     dialect: 'snowflake',
+    qualifiedTable: `"${fake.database}"."${fake.schema}"."VT"`,
     endpoint: () => owner.validationEndpoint!(),
     owner,
     queries: false,
@@ -43,7 +44,8 @@ describe('Snowflake validation endpoint (protocol fake)', () => {
     fake = await startFake();
     dest = createSnowflakeDestination(targetConfig(fake), logger);
     await fake.engine.query(
-      `CREATE TABLE "T" ("ID" BIGINT, "NOTE" VARCHAR); INSERT INTO "T" VALUES (1, 'a'), (2, '')`,
+      `CREATE TABLE "T" ("ID" BIGINT, "NOTE" VARCHAR); INSERT INTO "T" VALUES (1, 'a'), (2, '');
+       CREATE TABLE "Mixed" ("X" BIGINT)`,
     );
   });
 
@@ -52,17 +54,20 @@ describe('Snowflake validation endpoint (protocol fake)', () => {
     await fake?.close();
   });
 
-  it('names a table as Snowflake reads it: unquoted parts upper-cased, quoted ones exact', async () => {
+  it('names a table as Snowflake reads it: unquoted parts upper-cased, quoted ones exact, qualified from the catalog', async () => {
     const endpoint = dest.validationEndpoint!();
-    expect(await endpoint.resolve({ table: 't' }, signal())).toEqual({ table: '"T"' });
-    expect(await endpoint.resolve({ table: 'db.public."Mixed"' }, signal())).toEqual({
-      table: '"DB"."PUBLIC"."Mixed"',
+    expect(await endpoint.resolve({ table: 't' }, signal())).toEqual({ table: '"DXA_DB"."PUBLIC"."T"' });
+    expect(await endpoint.resolve({ table: 'dxa_db.public."Mixed"' }, signal())).toEqual({
+      table: '"DXA_DB"."PUBLIC"."Mixed"',
+    });
+    await expect(endpoint.resolve({ table: 'mixed' }, signal())).rejects.toMatchObject({
+      code: 'SOURCE_NOT_FOUND',
     });
     const narrowed = await endpoint.resolve(
       { table: 't', columns: ['note', 'Id'], where: 'ID > 1' },
       signal(),
     );
-    expect(narrowed).toEqual({ table: '"T"', columns: ['NOTE', 'ID'], where: 'ID > 1' });
+    expect(narrowed).toEqual({ table: '"DXA_DB"."PUBLIC"."T"', columns: ['NOTE', 'ID'], where: 'ID > 1' });
     expect((await endpoint.describe(narrowed, signal())).map((c) => c.name)).toEqual(['NOTE', 'ID']);
   });
 });

@@ -4,13 +4,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TerminalError } from '@dxa/errors';
 import { eventually } from '@dxa/testing';
-import type { ValidationEndpoint } from '@dxa/validation';
+import type { Relation, ValidationEndpoint } from '@dxa/validation';
 import type { RunContext } from '../core/types.js';
 import { columnShape, ctx, expectNoSecret, rejectionOf, type ColumnShape } from './support.js';
 
 export type ValidationEndpointContractHarness = {
   /** The engine its Dialect names (`endpoint.dialect.name`). */
   dialect: string;
+  /** `vt` as resolve names it: fully qualified, every part quoted exactly (`"public"."vt"`). */
+  qualifiedTable: string;
   /**
    * A new endpoint on a database holding the tables of VALIDATION_FIXTURE (`vt`: b int64 NOT NULL,
    * id int32 NOT NULL, amount decimal(12,2), note text, raw binary, primary key (id, b), rows
@@ -42,6 +44,9 @@ const EXPECTED_COLUMNS: ColumnShape[] = [
 
 const signal = () => new AbortController().signal;
 
+/** Two or three parts (schema or database first), each double-quoted with `"` doubled inside. */
+const QUALIFIED = /^"(?:[^"]|"")+"(?:\."(?:[^"]|"")+"){1,2}$/;
+
 /** Runs the ValidationEndpoint contract against the harness `start` builds (once for the file). */
 export function describeValidationEndpointContract(
   name: string,
@@ -63,6 +68,50 @@ export function describeValidationEndpointContract(
       expect(endpoint().dialect.name).toBe(fx.harness.dialect);
       expect(endpoint().label).not.toBe('');
       expectNoSecret(new Error(endpoint().label), fx.harness.secrets);
+    });
+
+    /** Rows of the relation as the endpoint's dialect renders it. */
+    const countOf = async (relation: Relation) => {
+      const rows = await endpoint().query(
+        `SELECT COUNT(*) AS "n" FROM ${endpoint().dialect.from(relation)}`,
+        signal(),
+      );
+      return rows.map((row) => Number(String(row.n)));
+    };
+
+    it('resolves a table to its full name, each part quoted exactly, which its dialect reads', async () => {
+      const resolved = await endpoint().resolve({ table: 'vt' }, signal());
+      expect(resolved).toEqual({ table: fx.harness.qualifiedTable });
+      expect(fx.harness.qualifiedTable).toMatch(QUALIFIED);
+      // Exact already: resolving it again names the same table.
+      expect(await endpoint().resolve(resolved, signal())).toEqual(resolved);
+      expect(await countOf(resolved)).toEqual([2]);
+    });
+
+    it('resolves a selection: columns spelled as the catalog spells them, in its order, the filter as it is', async () => {
+      const where = `${endpoint().dialect.ident('id')} > 10`;
+      const resolved = await endpoint().resolve({ table: 'vt', columns: ['NOTE', 'Id'], where }, signal());
+      expect(resolved).toEqual({ table: fx.harness.qualifiedTable, columns: ['note', 'id'], where });
+      expect((await endpoint().describe(resolved, signal())).map((c) => c.name)).toEqual(['note', 'id']);
+      expect(await countOf(resolved)).toEqual([1]);
+    });
+
+    it('resolves a query to itself', async () => {
+      const query = 'SELECT id, note AS n FROM vt';
+      expect(await endpoint().resolve({ query }, signal())).toEqual({ query });
+    });
+
+    it('fails a terminal SOURCE_NOT_FOUND naming an unknown table or column', async () => {
+      const table = await rejectionOf(endpoint().resolve({ table: 'vt_missing' }, signal()));
+      expect(table).toMatchObject({ name: 'TerminalError', code: 'SOURCE_NOT_FOUND' });
+      expect(table.message.toLowerCase()).toContain('vt_missing');
+      const column = await rejectionOf(
+        endpoint().resolve({ table: 'vt', columns: ['id', 'nope'] }, signal()),
+      );
+      expect(column).toMatchObject({ name: 'TerminalError', code: 'SOURCE_NOT_FOUND' });
+      expect(column.message).toContain('nope');
+      expectNoSecret(table, fx.harness.secrets);
+      expectNoSecret(column, fx.harness.secrets);
     });
 
     it('describes a table: columns in order with logical types, nullability, precision and scale', async () => {
@@ -128,6 +177,18 @@ export function describeValidationEndpointContract(
       expect(await primaryKey?.({ table: 'vt' }, signal())).toEqual(['id', 'b']);
       expect(await primaryKey?.({ table: 'vt_nokey' }, signal())).toBeUndefined();
       expect(await primaryKey?.({ query: 'SELECT 1' }, signal())).toBeUndefined();
+    });
+
+    it('finds the primary key of a selection only when it keeps every key column', async () => {
+      const primaryKey = endpoint().primaryKey?.bind(endpoint());
+      if (!fx.harness.primaryKeys) {
+        expect(primaryKey).toBeUndefined();
+        return;
+      }
+      const all = await endpoint().resolve({ table: 'vt', columns: ['NOTE', 'B', 'ID'] }, signal());
+      expect(await primaryKey?.(all, signal())).toEqual(['id', 'b']);
+      const part = await endpoint().resolve({ table: 'vt', columns: ['id', 'note'] }, signal());
+      expect(await primaryKey?.(part, signal())).toBeUndefined();
     });
 
     it('refuses to start a statement once aborted', async () => {

@@ -21,7 +21,8 @@ async function harness(open: (db: TestDatabase) => SourceConnector | Destination
     INSERT INTO vt VALUES (1, 10, 1.50, 'a', '\\x00ff'), (2, 20, NULL, '', NULL)`);
   const owner = open(db);
   return {
-    dialect: 'postgresql' as const,
+    dialect: 'postgresql',
+    qualifiedTable: '"public"."vt"',
     endpoint: () => owner.validationEndpoint!(),
     owner,
     queries: true,

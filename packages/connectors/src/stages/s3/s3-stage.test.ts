@@ -174,7 +174,9 @@ describe('s3 stage against s3rver', () => {
   });
 
   it('is built by the registry from a parsed config', async () => {
-    const parsed = { connections: ConnectionsSchema.parse({ stage: { lake: { ...config({ prefix: 'reg' }) } } }) };
+    const parsed = {
+      connections: ConnectionsSchema.parse({ stage: { lake: { ...config({ prefix: 'reg' }) } } }),
+    };
     await loadConnectorModules(parsed);
     const stage = createStage(parsed, 'lake', logger);
     expect(stage.kind).toBe('s3');
