@@ -1,5 +1,5 @@
 import type { Pool, PoolClient, PoolConfig } from 'pg';
-import { addAbortSignal, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { Logger } from '@dxa/logger';
 import { CopyOutStream } from './copy-out.js';
 import { BEGIN_EXTRACT, cancelBackend } from './session.js';
@@ -65,7 +65,10 @@ export async function startCopy(req: CopyRequest): Promise<Readable> {
     if (!ended) req.track(abandon(req, client, release));
   });
   copy.on('error', (err) => req.logger.debug('postgres COPY stream failed', { error: err.message }));
-  addAbortSignal(req.signal, copy);
+  // The stream fails with the CancelledError of the SourceConnector contract, not Node's AbortError.
+  const onAbort = () => copy.destroy(req.wrap(req.signal.reason));
+  req.signal.addEventListener('abort', onAbort, { once: true });
+  copy.once('close', () => req.signal.removeEventListener('abort', onAbort));
   return copy;
 }
 
