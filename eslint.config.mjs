@@ -27,6 +27,17 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The contract suites are test support: only tests and test helpers may import them.
+    files: ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/test-support.ts', '**/contract/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/contract/*'], message: 'contract/ is test support, not product code' }] },
+      ],
+    },
+  },
   { files: ['**/*.mjs', '**/*.js'], ...tseslint.configs.disableTypeChecked },
   prettier,
 );

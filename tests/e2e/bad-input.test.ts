@@ -28,6 +28,10 @@ account = "never-reached"
 [connections.stage.sf_stage]
 type = "snowflake_stage"
 connection = "sf"
+
+[connections.target.pg_dw]
+type = "postgresql"
+database = "never_reached"
 `,
     });
     await stack.startGateway();
@@ -86,11 +90,11 @@ connection = "sf"
         type: 'migrate',
         source: { connection: 'pg_main', table: 'public.t' },
         stage: { connection: 'sf_stage' },
-        target: { connection: 'warehouse', table: 't' },
+        target: { connection: 'pg_dw', table: 'public.t' },
       },
       status: 422,
       code: 'UNSUPPORTED',
-      mentions: 'stage \\"sf_stage\\" (snowflake_stage) and target \\"warehouse\\" (duckdb) cannot work together',
+      mentions: 'stage \\"sf_stage\\" (snowflake_stage) and target \\"pg_dw\\" (postgresql) cannot work together',
     },
     {
       name: 'a source kind this version cannot run',

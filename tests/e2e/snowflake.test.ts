@@ -4,6 +4,7 @@ import {
   PG_PORT,
   PG_USER,
   createTestDatabase,
+  duckdbTableChecksum,
   pgTableChecksum,
   startAzurite,
   startS3rver,
@@ -69,6 +70,13 @@ access_url = "${fake.accessUrl}"
 warehouse = "WH"
 database = "${fake.database}"
 schema = "${fake.schema}"
+
+[connections.target.pg_target]
+type = "postgresql"
+host = "${PG_HOST}"
+port = ${PG_PORT}
+database = "${source.name}"
+username = "${PG_USER}"
 `,
     });
     // The password reaches the processes as an environment variable, as secrets normally do.
@@ -155,5 +163,46 @@ schema = "${fake.schema}"
       expect(validation?.[level], level).toMatchObject({ status: 'passed', differences: [] });
     expect(validation?.rows).toMatchObject({ source_rows: 9_000, target_rows: 9_000, truncated: false });
     expect(fake.queries.some((q) => q.sqlText.includes('INFORMATION_SCHEMA.COLUMNS'))).toBe(true);
+  });
+
+  for (const format of ['parquet', 'csv'] as const) {
+    it(`the DuckDB target fetches the Snowflake stage's ${format} parts; every value equals the source`, async () => {
+      const table = `orders_sf_stage_duck_${format}`;
+      const res = await stack.api('POST', '/v1/jobs', {
+        type: 'migrate',
+        source: { connection: 'pg_main', table: 'public.orders' },
+        stage: { connection: 'sf_stage', path: table },
+        format,
+        target: { connection: 'warehouse', table, mode: 'replace' },
+        options: { file_size_mb: 0.1 },
+      });
+      expect(res.status).toBe(202);
+      const view = await stack.waitForState(res.body.id!, ['completed', 'failed', 'cancelled']);
+      expect(view.state, JSON.stringify(view.error)).toBe('completed');
+      expect(view.result?.extract?.files.length).toBeGreaterThan(1);
+      const expected = await pgTableChecksum(
+        { host: PG_HOST, port: PG_PORT, user: PG_USER, database: source.name },
+        'public.orders',
+      );
+      const actual = await duckdbTableChecksum(stack.duckdbFile, table, expected.columns);
+      expect(actual.rows).toBe(expected.rows);
+      expect(actual.sum).toBe(expected.sum);
+    });
+  }
+
+  it('refuses at submit a target that cannot read the stage, naming both connections', async () => {
+    const res = await stack.api('POST', '/v1/jobs', {
+      type: 'migrate',
+      source: { connection: 'pg_main', table: 'public.orders' },
+      stage: { connection: 'sf_stage', path: 'to_pg' },
+      target: { connection: 'pg_target', table: 'public.orders_from_sf_stage', mode: 'replace' },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.error?.code).toBe('UNSUPPORTED');
+    expect(res.body.error?.message).toContain(
+      'stage "sf_stage" (snowflake_stage) and target "pg_target" (postgresql) cannot work together',
+    );
+    expect(res.body.error?.message).toContain('cannot load from a snowflake_stage stage');
+    expect(res.body.id).toBeUndefined();
   });
 });

@@ -87,19 +87,4 @@ username = "${PG_USER}"
       expect(actual.sum).toBe(expected.sum);
     });
   }
-
-  it('refuses a target that cannot read the stage before extracting anything', async () => {
-    const res = await stack.api('POST', '/v1/jobs', {
-      type: 'migrate',
-      source: { connection: 'pg_main', table: 'public.orders' },
-      stage: { connection: 's3', path: 'duck' },
-      target: { connection: 'warehouse', table: 'orders_from_s3', mode: 'replace' },
-    });
-    const view = await stack.waitForState(res.body.id!, ['completed', 'failed', 'cancelled']);
-    expect(view.state).toBe('failed');
-    expect(view.error?.code).toBe('CONFIG_ERROR');
-    expect(view.error?.message).toContain('cannot load from a s3 stage');
-    expect(view.result?.extract).toBeUndefined();
-    expect(view.attempts).toBe(1);
-  });
 });

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { text } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeStageContract, joinStagePath } from '@dxa/connectors/src/contract/stage.contract.js';
 import {
   createSnowflakeDestination,
   createSnowflakeStage,
@@ -29,43 +28,34 @@ afterAll(async () => {
 
 const localFile = (f: LoadFile) => fx.stage.localPath(f.relPath)!;
 
-describe.each([
-  ['user stage', '@~/dxa-test'],
-  ['named stage', '@landing/in'],
-])('snowflake_stage over the %s', (_label, stageRef) => {
-  it('puts, lists, reads, describes and removes files', async () => {
-    const stage = createSnowflakeStage(
-      { type: 'snowflake_stage', connection: 'sf', stage: stageRef },
-      targetConfig(fake),
-      logger,
-    );
-    try {
-      await stage.check(ctx);
-      const part = fx.parts.parquet[0]!;
-      const staged = await stage.put(localFile(part), 'jobs/1/part-00001.parquet', ctx);
-      const bytes = (await readFile(localFile(part))).length;
-      expect(staged).toEqual({ path: 'jobs/1/part-00001.parquet', bytes });
-      await stage.putText('jobs/1/_manifest.json', '{"rows": 3}', ctx);
-      await stage.putText('jobs/10/_manifest.json', '{"rows": 10}', ctx);
-      expect(await stage.list('jobs/1/', ctx)).toEqual([
-        { path: 'jobs/1/_manifest.json', bytes: 11 },
-        { path: 'jobs/1/part-00001.parquet', bytes },
-      ]);
-      expect(await stage.getText('jobs/1/_manifest.json', ctx)).toBe('{"rows": 3}');
-      expect(await stage.getText('jobs/1/missing.json', ctx)).toBeUndefined();
-      const read = await stage.read('jobs/1/part-00001.parquet', ctx);
-      const content = Buffer.concat(await read.toArray());
-      expect(content.equals(await readFile(localFile(part)))).toBe(true);
-      expect(stage.describe('jobs/1/x.parquet')).toMatch(/^snowflake:\/\/fake\/.+\/jobs\/1\/x\.parquet$/);
-      expect(stage.localPath('jobs/1/x')).toBeUndefined();
-      await stage.remove('jobs/1/', ctx);
-      expect(await stage.list('jobs/', ctx)).toEqual([{ path: 'jobs/10/_manifest.json', bytes: 12 }]);
-      await expect(text(await stage.read('jobs/10/_manifest.json', ctx))).resolves.toBe('{"rows": 10}');
-    } finally {
-      await stage.close();
-    }
-  });
-});
+for (const [label, stage] of [
+  ['user stage', '~'],
+  ['named stage', 'landing'],
+] as const) {
+  describeStageContract(`snowflake_stage (${label})`, () =>
+    Promise.resolve({
+      open: (root: string) =>
+        createSnowflakeStage(
+          { type: 'snowflake_stage', connection: 'sf', stage: `@${joinStagePath(stage, root)}` },
+          targetConfig(fake),
+          logger,
+        ),
+      local: false,
+      location: (root: string, relPath: string) =>
+        `snowflake://fake/${stage}/${joinStagePath(root, relPath)}`,
+      secrets: [PASSWORD],
+      rejected: () => ({
+        stage: createSnowflakeStage(
+          { type: 'snowflake_stage', connection: 'sf', stage: `@${stage}/r` },
+          targetConfig(fake, { password: 'wrong-pw-Qx81' }),
+          logger,
+        ),
+        secrets: ['wrong-pw-Qx81'],
+      }),
+      cleanup: () => Promise.resolve(),
+    }),
+  );
+}
 
 describe('loading from a snowflake_stage', () => {
   it('COPYs in place from the stage the files are in', async () => {

@@ -1,14 +1,41 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeValidationEndpointContract } from '@dxa/connectors/src/contract/validation-endpoint.contract.js';
 import { createSnowflakeDestination, type DestinationConnector } from '@dxa/connectors/src/factories.js';
 import { logger } from '@dxa/connectors/src/destinations/snowflake/test-support.js';
 import { snowflakeValidationColumn } from '@dxa/connectors/src/destinations/snowflake/validation-endpoint.js';
 import type { SnowflakeFake } from '../fakes/snowflake/index.js';
-import { startFake, targetConfig } from './support.js';
+import { PASSWORD, startFake, targetConfig } from './support.js';
 
 const signal = () => new AbortController().signal;
 
-// `describe` (INFORMATION_SCHEMA.COLUMNS) and the Snowflake-dialect validation SQL run against the fake
-// in validation.test.ts; here, the endpoint's own behaviour.
+describeValidationEndpointContract('snowflake target (protocol fake)', async () => {
+  const fake = await startFake();
+  // DuckDB DECIMAL(p,0) reads back as NUMBER(p,0), as the target's own DDL writes integers.
+  await fake.engine.query(
+    `CREATE TABLE "VT" ("b" DECIMAL(19,0) NOT NULL, "id" DECIMAL(10,0) NOT NULL, "amount" DECIMAL(12,2),
+                        "note" VARCHAR, "raw" BLOB, PRIMARY KEY ("id", "b"));
+     CREATE TABLE "VT_NOKEY" ("x" DECIMAL(10,0));
+     INSERT INTO "VT" VALUES (1, 10, 1.50, 'a', '\\x00\\xFF'::BLOB), (2, 20, NULL, '', NULL)`,
+  );
+  const owner = createSnowflakeDestination(targetConfig(fake), logger);
+  return {
+    dialect: 'snowflake',
+    qualifiedTable: `"${fake.database}"."${fake.schema}"."VT"`,
+    endpoint: () => owner.validationEndpoint!(),
+    owner,
+    queries: false,
+    // Validation writes the only SQL it runs here: a target takes no query relations.
+    readOnly: false,
+    primaryKeys: false,
+    // The fake answers a cancel but cannot stop DuckDB: no statement is cancelled mid-way here.
+    secrets: [PASSWORD],
+    async cleanup() {
+      await owner.close();
+      await fake.close();
+    },
+  };
+});
+
 describe('Snowflake validation endpoint (protocol fake)', () => {
   let fake: SnowflakeFake;
   let dest: DestinationConnector;
@@ -17,7 +44,8 @@ describe('Snowflake validation endpoint (protocol fake)', () => {
     fake = await startFake();
     dest = createSnowflakeDestination(targetConfig(fake), logger);
     await fake.engine.query(
-      `CREATE TABLE "T" ("ID" BIGINT, "NOTE" VARCHAR); INSERT INTO "T" VALUES (1, 'a'), (2, '')`,
+      `CREATE TABLE "T" ("ID" BIGINT, "NOTE" VARCHAR); INSERT INTO "T" VALUES (1, 'a'), (2, '');
+       CREATE TABLE "Mixed" ("X" BIGINT)`,
     );
   });
 
@@ -26,21 +54,27 @@ describe('Snowflake validation endpoint (protocol fake)', () => {
     await fake?.close();
   });
 
-  it('runs queries through the destination session and labels itself without credentials', async () => {
+  it('names a table as Snowflake reads it: unquoted parts upper-cased, quoted ones exact, qualified from the catalog', async () => {
     const endpoint = dest.validationEndpoint!();
-    expect(endpoint.dialect).toBe('snowflake');
-    expect(endpoint.label).not.toContain('pa55');
-    const rows = await endpoint.query('SELECT COUNT(*) AS N, MAX(NOTE) AS M FROM T', signal());
-    expect(rows.map((r) => [Number(r.N), r.M])).toEqual([[2, 'a']]);
-    await expect(endpoint.query('SELECT * FROM NO_SUCH_TABLE', signal())).rejects.toMatchObject({
-      name: 'TerminalError',
-      message: expect.stringContaining('validate: a validation query') as unknown,
+    expect(await endpoint.resolve({ table: 't' }, signal())).toEqual({ table: '"DXA_DB"."PUBLIC"."T"' });
+    expect(await endpoint.resolve({ table: 'dxa_db.public."Mixed"' }, signal())).toEqual({
+      table: '"DXA_DB"."PUBLIC"."Mixed"',
     });
-    await endpoint.close();
-    // The session belongs to the destination: closing the endpoint leaves it usable.
-    expect(await dest.count('T', { signal: signal() })).toBe(2);
+    await expect(endpoint.resolve({ table: 'mixed' }, signal())).rejects.toMatchObject({
+      code: 'SOURCE_NOT_FOUND',
+    });
+    const narrowed = await endpoint.resolve(
+      { table: 't', columns: ['note', 'Id'], where: 'ID > 1' },
+      signal(),
+    );
+    expect(narrowed).toEqual({ table: '"DXA_DB"."PUBLIC"."T"', columns: ['NOTE', 'ID'], where: 'ID > 1' });
+    expect((await endpoint.describe(narrowed, signal())).map((c) => c.name)).toEqual(['NOTE', 'ID']);
   });
+});
 
+// The endpoint's own column mapping (INFORMATION_SCHEMA.COLUMNS and the validation SQL run against
+// the fake in validation.test.ts and the contract above).
+describe('Snowflake validation endpoint', () => {
   it('maps Snowflake column types to logical types', () => {
     const col = (type: string, p?: number, s?: number) => snowflakeValidationColumn('c', type, true, p, s);
     expect(col('NUMBER', 5, 0).type).toBe('int16');
@@ -61,25 +95,5 @@ describe('Snowflake validation endpoint (protocol fake)', () => {
     expect(col('TIMESTAMP_LTZ').type).toBe('timestamptz');
     expect(col('VARIANT').type).toBe('json');
     expect(col('GEOGRAPHY').type).toBe('text');
-  });
-
-  it('names a table as Snowflake reads it: unquoted parts upper-cased, quoted ones exact', async () => {
-    const endpoint = dest.validationEndpoint!();
-    expect(await endpoint.resolve({ table: 't' }, signal())).toEqual({ table: '"T"' });
-    expect(await endpoint.resolve({ table: 'db.public."Mixed"' }, signal())).toEqual({
-      table: '"DB"."PUBLIC"."Mixed"',
-    });
-    const narrowed = await endpoint.resolve(
-      { table: 't', columns: ['note', 'Id'], where: 'ID > 1' },
-      signal(),
-    );
-    expect(narrowed).toEqual({ table: '"T"', columns: ['NOTE', 'ID'], where: 'ID > 1' });
-    expect((await endpoint.describe(narrowed, signal())).map((c) => c.name)).toEqual(['NOTE', 'ID']);
-  });
-
-  it('refuses to describe a query (targets are tables)', async () => {
-    await expect(dest.validationEndpoint!().describe({ query: 'SELECT 1' }, signal())).rejects.toMatchObject({
-      code: 'CONFIG_ERROR',
-    });
   });
 });

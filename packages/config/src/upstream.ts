@@ -1,19 +1,11 @@
+import { sourceDescriptions } from '@dxa/connectors/src/catalog.js';
 import { ConfigError, suggestKey } from './config-error.js';
 import { isPlainObject, type PlainObject } from './merge.js';
 
 /** Upstream names its source tables after their type: `[connections.source.postgresql]`. */
-const SOURCE_TYPES = ['postgresql', 'sqlserver', 'teradata', 'mysql'];
-const SOURCE_FIELDS = [
-  'type',
-  'host',
-  'port',
-  'database',
-  'username',
-  'password',
-  'sslmode',
-  'extra_options',
-  'instance_name',
-];
+const SOURCE_TYPES: readonly string[] = sourceDescriptions.map((d) => d.kind);
+/** Every field some source kind takes; anything else in an upstream source table is a driver option. */
+const SOURCE_FIELDS = [...new Set(sourceDescriptions.flatMap((d) => Object.keys(d.config.shape)))];
 
 /** Upstream target tables that are stages in our model: name → [stage type, renamed fields]. */
 const UPSTREAM_STAGES: Record<string, { type: string; rename: Record<string, string> }> = {

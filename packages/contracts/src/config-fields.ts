@@ -38,3 +38,13 @@ export const hostField = z.string().min(1).max(255);
 export const extraOptionsField = z
   .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
   .default({});
+
+/** The fields a database reached over the network takes (upstream's source table), with its default port. */
+export const databaseServerFields = (defaultPort: number) => ({
+  host: hostField.default('127.0.0.1'),
+  port: portField.default(defaultPort),
+  database: z.string().min(1).optional(),
+  username: z.string().min(1).optional(),
+  password: secret().optional(),
+  extra_options: extraOptionsField,
+});

@@ -14,7 +14,7 @@ const sqlStateTable: DriverErrorTable = {
   terminal: { '42501': 'PERMISSION_DENIED', '42P01': 'SOURCE_NOT_FOUND' },
   transientClasses: ['08', '57'],
   badSqlClasses: ['42', '22'],
-  connectionLostMessage: /Connection terminated/i,
+  messages: [{ pattern: /Connection terminated/i, kind: 'transient', code: 'CONNECTION_FAILED' }],
 };
 const numberedTable: DriverErrorTable = {
   driver: 'numbered-driver',

@@ -64,9 +64,6 @@ export function classifyError(
   const verdict = driverVerdict(err, tables);
   if (verdict?.kind === 'terminal') return { kind: 'terminal', code: verdict.code, message: err.message };
   if (verdict) return { kind: 'transient', code: verdict.code, message: err.message };
-  if (/Could not set lock on file|Conflicting lock/i.test(err.message)) {
-    return { kind: 'transient', code: 'LOAD_ERROR', message: err.message };
-  }
   // Unknown failures retry a bounded number of times: a wrong "terminal" guess loses a migration.
   return { kind: 'transient', code: 'INTERNAL', message: err.message };
 }

@@ -23,8 +23,8 @@ export type DriverErrorTable = {
   sqlStateField?: string;
   /** The driver's own codes (in `code`) for a dropped connection, retried as CONNECTION_FAILED. */
   connectionLostCodes?: readonly string[];
-  /** Messages without a code that mean the connection went away (node-postgres says so in words). */
-  connectionLostMessage?: RegExp;
+  /** Messages without a code and what they mean (node-postgres says a connection went away in words). */
+  messages?: readonly { pattern: RegExp; kind: 'terminal' | 'transient'; code: JobErrorCode }[];
 };
 
 export type DriverVerdict = { kind: 'terminal' | 'transient'; code: JobErrorCode };
@@ -60,8 +60,8 @@ function verdictOf(table: DriverErrorTable, err: Error): DriverVerdict | undefin
   const own = property(err, 'code');
   if (typeof own === 'string' && table.connectionLostCodes?.includes(own))
     return { kind: 'transient', code: 'CONNECTION_FAILED' };
-  if (table.connectionLostMessage?.test(err.message)) return { kind: 'transient', code: 'CONNECTION_FAILED' };
-  return undefined;
+  const byMessage = table.messages?.find((m) => m.pattern.test(err.message));
+  return byMessage ? { kind: byMessage.kind, code: byMessage.code } : undefined;
 }
 
 /** The first installed table's verdict on a driver error, if any table recognizes it. */

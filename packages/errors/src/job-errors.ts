@@ -9,7 +9,8 @@ export const JOB_ERROR_CODES = [
   'CONNECTION_FAILED',
   'TIMEOUT',
   'CANCELLED',
-  'VALIDATION_FAILED',
+  'VALIDATION_FAILED', // validation ran and the copy differs from the source
+  'VALIDATION_ERROR', // validation could not run: an engine failed while computing it (out of memory, I/O, …)
   'INTEGRITY_ERROR', // a staged file does not match its manifest
   'STAGE_ERROR',
   'LOAD_ERROR',

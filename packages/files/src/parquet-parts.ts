@@ -1,22 +1,14 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { addAbortSignal } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { TerminalError, coerceError } from '@dxa/errors';
 import { CsvRowSplitter, csvPieces } from './csv-parts.js';
 import { duckdbReadCsvSql, quoteDuckdbIdent, quoteDuckdbString } from './duckdb-csv.js';
 import { sha256File } from './manifest.js';
-import {
-  CreatedFiles,
-  missingHeader,
-  partName,
-  pieceBytesFor,
-  writeBuffers,
-  writerFailure,
-} from './part-files.js';
+import { CreatedFiles, missingHeader, partName, pieceBytesFor, writerFailure } from './part-files.js';
 import { checkHeader } from './csv-header.js';
+import { TempCsv } from './temp-csv.js';
 import type { EncodeColumn, PartWriter, PartWriterOptions, WrittenFile } from './types.js';
 
 /** CSV bytes per Parquet byte assumed before the first part has been measured. */
@@ -36,46 +28,6 @@ const MAX_ROW_GROUP_ROWS = 122_880; // DuckDB's default
 const MIN_ROW_GROUP_ROWS = 128;
 /** CSV bytes per row group; the in-memory size is of the same order. */
 const ROW_GROUP_TARGET_BYTES = 8 * 1024 * 1024;
-
-/** The uncompressed CSV of one part, written before DuckDB turns it into Parquet. */
-class TempCsv {
-  readonly path: string;
-  rows = 0;
-  bytes = 0;
-  /** Set when a quoted field in this part may hold a newline (see ReadCsvOptions.parallel). */
-  quotedNewlines = false;
-  private readonly file: WriteStream;
-  private readonly done: Promise<void>;
-
-  constructor(
-    dir: string,
-    readonly index: number,
-    header: Buffer,
-  ) {
-    this.path = join(dir, `${partName(index, 'csv')}.tmp`);
-    this.file = createWriteStream(this.path, { highWaterMark: 1 << 20 });
-    this.done = finished(this.file);
-    this.done.catch(() => undefined);
-    this.file.write(header);
-    this.bytes = header.length;
-  }
-
-  async write(buffers: Buffer[], bytes: number, rows: number): Promise<void> {
-    await writeBuffers(this.file, buffers, this.done);
-    this.bytes += bytes;
-    this.rows += rows;
-  }
-
-  async close(): Promise<void> {
-    this.file.end();
-    await this.done;
-  }
-
-  async destroy(): Promise<void> {
-    this.file.destroy();
-    await this.done.catch(() => undefined);
-  }
-}
 
 /**
  * Rows per Parquet row group: DuckDB's default unless the rows are wide. A row group is buffered
@@ -123,7 +75,7 @@ async function convertPart(
   const partialPath = `${finalPath}.partial`;
   created.add(partialPath, finalPath);
   const select = parquetSelect(
-    duckdbReadCsvSql([tmp.path], columns, { parallel: !tmp.quotedNewlines }),
+    duckdbReadCsvSql(tmp.paths, columns, { parallel: !tmp.quotedNewlines }),
     columns,
   );
   const rowGroupSize = rowGroupSizeFor(tmp);
@@ -144,8 +96,10 @@ async function convertPart(
       { step: 'extract' },
     );
   }
-  await rm(tmp.path, { force: true });
-  created.forget(tmp.path);
+  for (const path of tmp.paths) {
+    await rm(path, { force: true });
+    created.forget(path);
+  }
   const { size } = await stat(partialPath);
   const sha256 = await sha256File(partialPath);
   await rename(partialPath, finalPath);
@@ -183,9 +137,7 @@ async function rollPart(run: ParquetRun, tmp: TempCsv): Promise<void> {
 function openTemp(run: ParquetRun, header: Buffer): TempCsv {
   checkHeader(header, run.options.columns);
   run.parts += 1;
-  const tmp = new TempCsv(run.options.dir, run.parts, header);
-  run.created.add(tmp.path);
-  return tmp;
+  return new TempCsv(run.options.dir, run.parts, header, (path) => run.created.add(path));
 }
 
 async function writeAll(run: ParquetRun): Promise<void> {

@@ -29,6 +29,23 @@ export function parseCsv(text: string): (string | null)[][] {
   return rows;
 }
 
+/** Splits CSV text into its raw records without the `\n` (quote-aware: a quoted field may hold newlines). */
+export function csvRecords(text: string): string[] {
+  const records: string[] = [];
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') quoted = !quoted;
+    else if (c === '\n' && !quoted) {
+      records.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  if (start !== text.length) throw new Error('CSV does not end at a record boundary');
+  return records;
+}
+
 /** Reads a whole (small) stream into a string. */
 export async function readAll(stream: AsyncIterable<unknown>): Promise<string> {
   const chunks: Buffer[] = [];

@@ -1,4 +1,5 @@
 export * from './types.js';
+export * from './endpoint.js';
 export {
   dialectFor,
   whereClause,

@@ -6,7 +6,8 @@ import { pgTorture, type PgTorture } from './test-support/fixtures.js';
 import { mysqlConnection, mysqlEndpoint } from './test-support/mysql-endpoint.js';
 import { postgresEndpoint } from './test-support/postgres-endpoint.js';
 import { createTableSql, insertSql, MARIADB_ROWS } from './test-support/torture.js';
-import type { ValidationOptions, ValidationSide } from './types.js';
+import type { ValidationSide } from './endpoint.js';
+import type { ValidationOptions } from './types.js';
 
 const database = `dxa_val_${randomBytes(4).toString('hex')}`;
 let pgSide: PgTorture;

@@ -1,14 +1,15 @@
 import type { ValidationResult } from '@dxa/contracts';
 import { CancelledError } from '@dxa/errors';
-import { dialectFor } from './canonical/index.js';
 import { encodedColumn, pairColumns, asText, lowerKeys, type Pairing } from './columns.js';
 import { compareMetrics, DEFAULT_FLOAT_TOLERANCE, metricsSql } from './levels/metrics.js';
 import { compareRows, type RowSide } from './levels/rows.js';
 import { reselectSql } from './levels/rows-sql.js';
 import { compareSchemas } from './levels/schema.js';
-import type { DialectName, Relation, ValidationOptions, ValidationSide } from './types.js';
+import type { ValidationEndpoint, ValidationSide } from './endpoint.js';
+import type { Relation, ValidationOptions } from './types.js';
 
-export type SideInfo = { label: string; dialect: DialectName; relation: Relation };
+/** One side as reports name it: the endpoint's label and its dialect's name. */
+export type SideInfo = { label: string; dialect: string; relation: Relation };
 type LevelName = 'count' | 'schema' | 'metrics' | 'rows';
 
 /** Everything one run found: the contract's result plus what the report files need. */
@@ -51,11 +52,26 @@ async function timed<T>(
 }
 
 async function countRows(side: ValidationSide, signal: AbortSignal, log: string[]): Promise<number> {
-  const d = dialectFor(side.endpoint.dialect);
+  const d = side.endpoint.dialect;
   const sql = `SELECT ${d.text('COUNT(*)')} AS n FROM ${d.from(side.relation)}`;
   log.push(sql);
   const [row] = await side.endpoint.query(sql, signal);
   return Number(asText(lowerKeys(row ?? {}).n));
+}
+
+/** Runs a side's metrics statements one after the other and merges their single rows. */
+async function metricsRow(
+  endpoint: ValidationEndpoint,
+  statements: string[],
+  signal: AbortSignal,
+): Promise<Record<string, unknown>> {
+  const row: Record<string, unknown> = {};
+  for (const statement of statements) {
+    throwIfAborted(signal);
+    const [part] = await endpoint.query(statement, signal);
+    Object.assign(row, part ?? {});
+  }
+  return row;
 }
 
 async function resolveKey(source: ValidationSide, options: ValidationOptions): Promise<string[] | undefined> {
@@ -84,15 +100,15 @@ export async function runValidation(
   const result: ValidationResult = { status: 'passed' };
   const report: Omit<ValidationReport, 'finishedAt'> = {
     result,
-    source: { label: source.endpoint.label, dialect: source.endpoint.dialect, relation: source.relation },
-    target: { label: target.endpoint.label, dialect: target.endpoint.dialect, relation: target.relation },
+    source: { label: source.endpoint.label, dialect: source.endpoint.dialect.name, relation: source.relation },
+    target: { label: target.endpoint.label, dialect: target.endpoint.dialect.name, relation: target.relation },
     notes,
     sql,
     timingsMs,
     startedAt: new Date(started).toISOString(),
   };
-  const sd = dialectFor(source.endpoint.dialect);
-  const td = dialectFor(target.endpoint.dialect);
+  const sd = source.endpoint.dialect;
+  const td = target.endpoint.dialect;
 
   let pairing: Pairing | undefined;
   if (levels.has('schema') || levels.has('metrics') || levels.has('rows')) {
@@ -139,13 +155,13 @@ export async function runValidation(
     const differences = await timed(timingsMs, 'metrics', async () => {
       const ss = metricsSql(sd, sd.from(source.relation), pairs, 'source');
       const ts = metricsSql(td, td.from(target.relation), pairs, 'target');
-      sql.source.push(ss);
-      sql.target.push(ts);
-      const [[sr], [tr]] = await Promise.all([
-        source.endpoint.query(ss, signal),
-        target.endpoint.query(ts, signal),
+      sql.source.push(...ss);
+      sql.target.push(...ts);
+      const [sr, tr] = await Promise.all([
+        metricsRow(source.endpoint, ss, signal),
+        metricsRow(target.endpoint, ts, signal),
       ]);
-      return compareMetrics(pairs, sr ?? {}, tr ?? {}, options.tolerance ?? DEFAULT_FLOAT_TOLERANCE);
+      return compareMetrics(pairs, sr, tr, options.tolerance ?? DEFAULT_FLOAT_TOLERANCE);
     });
     result.metrics = { status: differences.length === 0 ? 'passed' : 'failed', differences };
   }

@@ -1,6 +1,6 @@
 import type { LogicalType } from '@dxa/contracts';
 
-/** SQL dialects validation can generate queries for. */
+/** The SQL dialects this package generates queries for (a connector may bring its own Dialect). */
 export type DialectName = 'postgresql' | 'duckdb' | 'snowflake' | 'mysql' | 'sqlserver';
 
 /** A column of the table being validated, on one side. */
@@ -25,36 +25,6 @@ export type Selection = { table: string; columns?: readonly string[]; where?: st
 /** What is validated on one side: a selection of a table, or a read-only query. */
 export type Relation = Selection | { query: string };
 
-/**
- * One side of a validation: a connection able to describe a relation and run read-only SQL that
- * validation generates. Implemented by the source and target connectors; results are small
- * (aggregates, or the rows of one differing bucket), never a whole table.
- */
-export type ValidationEndpoint = {
-  readonly dialect: DialectName;
-  /** Human-readable name for reports, never carrying credentials (e.g. `postgresql app@10.0.0.5`). */
-  readonly label: string;
-  /**
-   * The relation named as this engine's catalog spells it: the table fully qualified with exact
-   * (double-quoted) parts, the columns with their catalog names; a query comes back as it is. The
-   * dialect renders SQL from it with no further reading of names, so it reads what an extract of
-   * the same selection read.
-   */
-  resolve(relation: Relation, signal: AbortSignal): Promise<Relation>;
-  describe(relation: Relation, signal: AbortSignal): Promise<ValidationColumn[]>;
-  /**
-   * Runs one read-only statement. Values come back as the driver gives them; validation converts
-   * them with `String()` after casting to text or integers in SQL, so drivers need no type care.
-   */
-  query(sql: string, signal: AbortSignal): Promise<Record<string, unknown>[]>;
-  /**
-   * The table's primary key columns in key order, when the selection keeps all of them; undefined
-   * for a query, a table without one, or a selection that leaves a key column out.
-   */
-  primaryKey?(relation: Relation, signal: AbortSignal): Promise<string[] | undefined>;
-  close(): Promise<void>;
-};
-
 export type FloatTolerance = { relative?: number; absolute?: number };
 
 export type ValidationOptions = {
@@ -71,8 +41,6 @@ export type ValidationOptions = {
   /** Row counts the caller already has for a side (the same relation): not counted again. */
   knownCounts?: { source?: number; target?: number };
 };
-
-export type ValidationSide = { endpoint: ValidationEndpoint; relation: Relation };
 
 /** Files written for one run (see `writeReports`): paths relative to the folder given. */
 export type ReportFiles = {

@@ -5,7 +5,8 @@ import { runValidation } from './run.js';
 import { duckdbEndpoint } from './test-support/duckdb-endpoint.js';
 import { duckTorture, pgTorture, type PgTorture } from './test-support/fixtures.js';
 import { postgresEndpoint } from './test-support/postgres-endpoint.js';
-import type { ValidationOptions, ValidationSide } from './types.js';
+import type { ValidationSide } from './endpoint.js';
+import type { ValidationOptions } from './types.js';
 
 let pgSide: PgTorture;
 let source: ValidationSide;

@@ -90,12 +90,12 @@ describe('checkRunnable', () => {
   const known = knownConnections(config, []);
 
   it('refuses a target that cannot read the stage, naming both connections and their kinds', () => {
-    const err = thrown(() => checkRunnable(migrate('sfs', 'warehouse'), known));
+    const err = thrown(() => checkRunnable(migrate('sfs', 'pgt'), known));
     expect(err.code).toBe('UNSUPPORTED');
     expect(err.status).toBe(422);
     expect(err.message).toBe(
-      'stage "sfs" (snowflake_stage) and target "warehouse" (duckdb) cannot work together: the target cannot load from a snowflake_stage stage (it loads from: ' +
-        `${targetCapabilities('duckdb')?.stages.join(', ')})`,
+      'stage "sfs" (snowflake_stage) and target "pgt" (postgresql) cannot work together: the target cannot load from a snowflake_stage stage (it loads from: ' +
+        `${targetCapabilities('postgresql')?.stages.join(', ')})`,
     );
     expect(err.details.map((d) => d.path)).toEqual(['stage.connection', 'target.connection']);
     expect(() => checkRunnable(migrate('lake', 'pgt'), known)).not.toThrow();
@@ -106,9 +106,9 @@ describe('checkRunnable', () => {
     const load = parseJobSpec({
       type: 'load',
       from_job: 'j1',
-      target: { connection: 'warehouse', table: 't' },
+      target: { connection: 'pgt', table: 't' },
     });
-    const err = thrown(() => checkRunnable(load, known, migrate('sfs', 'pgt')));
+    const err = thrown(() => checkRunnable(load, known, migrate('sfs', 'warehouse')));
     expect(err.details.map((d) => d.path)).toEqual(['from_job', 'target.connection']);
   });
 
@@ -126,7 +126,7 @@ describe('checkRunnable', () => {
     } as unknown as WorkerInfo;
     const withWorker = knownConnections(config, [worker]);
     expect(withWorker.kindOf('target', 'remote_sf')).toBe('snowflake');
-    expect(() => checkRunnable(migrate('w_sfs', 'warehouse'), withWorker)).toThrow(AppError);
+    expect(() => checkRunnable(migrate('w_sfs', 'pgt'), withWorker)).toThrow(AppError);
     // Unknown kinds are left to the worker.
     expect(() => checkRunnable(migrate('nowhere', 'warehouse'), known)).not.toThrow();
   });

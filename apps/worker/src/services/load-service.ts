@@ -1,8 +1,10 @@
+import { rmdir } from 'node:fs/promises';
 import type { Column } from '@dxa/connectors';
 import { isLogicalType, type LoadMode, type LoadResult } from '@dxa/contracts';
 import { TerminalError } from '@dxa/errors';
 import type { Manifest } from '@dxa/files';
 import type { ServiceContext } from '../handlers/types.js';
+import { workDirFor } from '../extract/plan/stage-paths.js';
 import { folderOf, readManifest, verifyParts, type VerifiedStage } from '../extract/parts/staged-files.js';
 
 export type LoadPlan = {
@@ -42,6 +44,7 @@ export async function runLoad(ctx: ServiceContext, plan: LoadPlan): Promise<Load
   const files =
     plan.verified?.files ?? (await verifyParts(ctx, stage, manifest, folderOf(plan.manifestPath)));
   ctx.step('load');
+  const workDir = workDirFor(ctx.config.application.work_dir, ctx.jobId);
   const request = {
     table: plan.table,
     mode: plan.mode,
@@ -49,8 +52,12 @@ export async function runLoad(ctx: ServiceContext, plan: LoadPlan): Promise<Load
     format: manifest.format,
     files,
     jobId: ctx.jobId,
+    workDir,
   };
-  const { rows } = await destination.load(request, stage, { signal: ctx.signal });
+  // A target that fetches parts works in a folder of its own inside workDir and removes it.
+  const { rows } = await destination
+    .load(request, stage, { signal: ctx.signal })
+    .finally(() => rmdir(workDir).catch(() => undefined));
   ctx.progress.set({ rows, files: files.length, bytes: manifest.files.reduce((sum, f) => sum + f.bytes, 0) });
   await ctx.progress.endPhase();
   // Committed: a retry of the job must not load these files again.

@@ -5,6 +5,7 @@ import { runValidation, type ValidationEndpoint } from '@dxa/validation';
 import type { ServiceContext } from '../handlers/types.js';
 import { buildValidation, failureMessage, withCount } from './validation.js';
 import { publishReports, type ReportDestination } from './validation-reports.js';
+import { asValidateStepError } from './validate-step-error.js';
 
 export type ValidationPlan = {
   source: SourceRef;
@@ -55,13 +56,22 @@ async function runDeep(
 
 /**
  * Checks the copy at the requested levels, records the result, and fails the job with
- * VALIDATION_FAILED (the report attached) when any level found a difference.
+ * VALIDATION_FAILED (the report attached) when any level found a difference, or with the validate
+ * step's own codes when validation could not run (see asValidateStepError).
  */
 export async function runValidationStep(
   ctx: ServiceContext,
   plan: ValidationPlan,
 ): Promise<ValidationResult> {
   ctx.step('validate');
+  try {
+    return await validate(ctx, plan);
+  } catch (err) {
+    throw asValidateStepError(err);
+  }
+}
+
+async function validate(ctx: ServiceContext, plan: ValidationPlan): Promise<ValidationResult> {
   ctx.progress.startPhase('validate');
   const { levels } = plan.validation;
   const source = ctx.connectors.source(plan.source.connection);

@@ -108,7 +108,13 @@ export type StageConnector = {
   close(): Promise<void>;
 };
 
-export type LoadFile = { relPath: string; localPath: string | undefined; rows: number };
+export type LoadFile = {
+  relPath: string;
+  localPath: string | undefined;
+  rows: number;
+  /** Size on the stage (from the manifest), for a target that sizes its work before fetching. */
+  bytes?: number;
+};
 
 export type LoadRequest = {
   table: string;
@@ -118,6 +124,12 @@ export type LoadRequest = {
   files: LoadFile[];
   /** Used to name the scratch table so a retry of the same job cleans up after itself. */
   jobId: string;
+  /**
+   * Local scratch space of the job (the worker's `<work_dir>/<job id>`), for a target that copies
+   * staged files before reading them (DuckDB from a remote stage); it works in a folder of its own
+   * inside and removes it.
+   */
+  workDir?: string;
 };
 
 export type DestinationConnector = {

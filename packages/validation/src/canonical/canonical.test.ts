@@ -4,9 +4,8 @@ import { duckdbEndpoint } from '../test-support/duckdb-endpoint.js';
 import { duckTorture, pgTorture, type PgTorture } from '../test-support/fixtures.js';
 import { postgresEndpoint } from '../test-support/postgres-endpoint.js';
 import { columnsFor, TORTURE_COLUMNS } from '../test-support/torture.js';
-import type { ValidationEndpoint } from '../types.js';
+import type { ValidationEndpoint } from '../endpoint.js';
 import { canonicalValue, rowText, rowTextOf } from './encode.js';
-import { dialectFor } from './index.js';
 
 let pgSide: PgTorture;
 let duck: DuckDBConnection;
@@ -25,7 +24,7 @@ afterAll(async () => {
 async function canonicalCells(
   endpoint: ValidationEndpoint,
 ): Promise<Record<string, Record<string, unknown>>> {
-  const d = dialectFor(endpoint.dialect);
+  const d = endpoint.dialect;
   const cols = await endpoint.describe({ table: 'torture' }, signal);
   const exprs = cols.map(
     (c) =>

@@ -1,5 +1,5 @@
 import { splitQualifiedName } from '@dxa/contracts';
-import type { DialectName, Relation, Selection } from '../types.js';
+import type { Relation, Selection } from '../types.js';
 
 /** Calendar parts of a date/time/timestamp value, as integer SQL expressions. */
 export type TemporalParts = {
@@ -19,7 +19,8 @@ export type TemporalParts = {
  * follows the same recipe.
  */
 export type Dialect = {
-  name: DialectName;
+  /** `postgresql`, `mysql`…: names the engine in reports. */
+  name: string;
   ident(name: string): string;
   /** A string literal, escaped for this engine. */
   literal(value: string): string;
@@ -70,6 +71,12 @@ export type Dialect = {
   select(selection: Selection, options?: SelectOptions): string;
   /** Relation text for FROM: a whole table by its name; a narrowed table or a query parenthesised. */
   from(relation: Relation): string;
+  /**
+   * Count each column's distinct values in a statement of its own. A columnar engine reads one
+   * column cheaply and then holds one hash table at a time; a row store would read the table once
+   * per column, so it counts them all in the one metrics statement.
+   */
+  distinctCountsApart?: boolean;
 };
 
 export type SelectOptions = {

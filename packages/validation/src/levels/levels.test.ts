@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runValidation } from '../run.js';
 import { duckdbEndpoint } from '../test-support/duckdb-endpoint.js';
 import { postgresEndpoint } from '../test-support/postgres-endpoint.js';
-import type { ValidationOptions, ValidationSide } from '../types.js';
+import type { ValidationSide } from '../endpoint.js';
+import type { ValidationOptions } from '../types.js';
 
 const signal = new AbortController().signal;
 const opts = (

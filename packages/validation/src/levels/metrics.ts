@@ -52,13 +52,29 @@ function metricSql(d: Dialect, col: EncodedColumn, metric: MetricName): string {
   }
 }
 
-/** The one metrics query of a side: every metric of every paired column. */
-export function metricsSql(d: Dialect, from: string, pairs: ColumnPair[], side: 'source' | 'target'): string {
-  const items = pairs.flatMap((pair, i) => {
-    const col = encodedColumn(d, pair, side);
-    return metricsFor(pair.source.type).map((m) => `${metricSql(d, col, m)} AS m${i}_${m}`);
-  });
-  return `SELECT ${[d.text('COUNT(*)') + ' AS n', ...items].join(', ')} FROM ${from}`;
+/**
+ * The metrics statements of a side, each returning one row whose columns together are every
+ * metric of every paired column: one statement, or with `distinctCountsApart` one more per column.
+ */
+export function metricsSql(
+  d: Dialect,
+  from: string,
+  pairs: ColumnPair[],
+  side: 'source' | 'target',
+): string[] {
+  const apart = d.distinctCountsApart === true;
+  const columns = pairs.map((pair) => encodedColumn(d, pair, side));
+  const items = pairs.flatMap((pair, i) =>
+    metricsFor(pair.source.type)
+      .filter((m) => !(apart && m === 'distinct_count'))
+      .map((m) => `${metricSql(d, columns[i]!, m)} AS m${i}_${m}`),
+  );
+  const main = `SELECT ${[d.text('COUNT(*)') + ' AS n', ...items].join(', ')} FROM ${from}`;
+  if (!apart) return [main];
+  const distinct = columns.map(
+    (col, i) => `SELECT ${metricSql(d, col, 'distinct_count')} AS m${i}_distinct_count FROM ${from}`,
+  );
+  return [main, ...distinct];
 }
 
 /** Parses engine float text: `NaN`, `nan`, `Infinity`, `inf`, `-inf`, or a number. */

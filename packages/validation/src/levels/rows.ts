@@ -2,7 +2,8 @@ import { CancelledError } from '@dxa/errors';
 import { rowTextOf } from '../canonical/encode.js';
 import type { Dialect } from '../canonical/dialect.js';
 import { asText, lowerKeys } from '../columns.js';
-import type { RowDifference, ValidationEndpoint } from '../types.js';
+import type { ValidationEndpoint } from '../endpoint.js';
+import type { RowDifference } from '../types.js';
 import { bucketCount, bucketRowsSql, bucketSummarySql, integerBucketing, type RowShape } from './rows-sql.js';
 
 export type RowSide = { endpoint: ValidationEndpoint; dialect: Dialect; shape: RowShape };

@@ -1,6 +1,8 @@
 import type { LogicalType } from '@dxa/contracts';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Relation, ValidationColumn, ValidationEndpoint } from '../types.js';
+import { dialectFor } from '../canonical/index.js';
+import type { ValidationEndpoint } from '../endpoint.js';
+import type { Relation, ValidationColumn } from '../types.js';
 
 function logicalOf(dataType: string): LogicalType {
   const t = dataType.toUpperCase();
@@ -33,7 +35,7 @@ export function duckdbEndpoint(connection: DuckDBConnection, label = 'duckdb tes
   const rows = async (sql: string): Promise<Record<string, unknown>[]> =>
     (await connection.runAndReadAll(sql)).getRowObjectsJson();
   return {
-    dialect: 'duckdb',
+    dialect: dialectFor('duckdb'),
     label,
     // Tests name their tables exactly as they created them.
     resolve: (relation) => Promise.resolve(relation),

@@ -1,6 +1,8 @@
 import type { LogicalType } from '@dxa/contracts';
 import mysql from 'mysql2/promise';
-import type { Relation, ValidationColumn, ValidationEndpoint } from '../types.js';
+import { dialectFor } from '../canonical/index.js';
+import type { ValidationEndpoint } from '../endpoint.js';
+import type { Relation, ValidationColumn } from '../types.js';
 
 function logicalOf(dataType: string, columnType: string): LogicalType {
   if (columnType.startsWith('tinyint(1)')) return 'boolean';
@@ -60,7 +62,7 @@ export function mysqlEndpoint(connection: mysql.Connection, label = 'mariadb tes
       [tableOf(relation)],
     );
   return {
-    dialect: 'mysql',
+    dialect: dialectFor('mysql'),
     label,
     // Tests name their tables exactly as they created them.
     resolve: (relation) => Promise.resolve(relation),

@@ -1,6 +1,8 @@
 import type { LogicalType } from '@dxa/contracts';
 import type pg from 'pg';
-import type { Relation, ValidationColumn, ValidationEndpoint } from '../types.js';
+import { dialectFor } from '../canonical/index.js';
+import type { ValidationEndpoint } from '../endpoint.js';
+import type { Relation, ValidationColumn } from '../types.js';
 
 const PG_TYPES: Record<string, LogicalType> = {
   bool: 'boolean',
@@ -34,7 +36,7 @@ function tableOf(relation: Relation): string {
 /** A minimal PostgreSQL ValidationEndpoint for tests (one pg.Client). */
 export function postgresEndpoint(client: pg.Client, label = 'postgresql test'): ValidationEndpoint {
   return {
-    dialect: 'postgresql',
+    dialect: dialectFor('postgresql'),
     label,
     // Tests name their tables exactly as they created them.
     resolve: (relation) => Promise.resolve(relation),

@@ -67,7 +67,7 @@ export async function verifyParts(
         `staged file ${stage.describe(relPath)} does not match its manifest (sha256 ${actual}, expected ${entry.sha256})`,
       );
     }
-    files.push({ relPath, localPath: stage.localPath(relPath), rows: entry.rows });
+    files.push({ relPath, localPath: stage.localPath(relPath), rows: entry.rows, bytes: entry.bytes });
   }
   return files;
 }

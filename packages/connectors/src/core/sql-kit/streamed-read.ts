@@ -1,4 +1,4 @@
-import { addAbortSignal, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { CancelledError } from '@dxa/errors';
 import type { Logger } from '@dxa/logger';
 import { wrapDriverError } from '../driver-errors.js';
@@ -29,11 +29,6 @@ export type StreamedReadRequest<C> = {
   password: string | undefined;
   /** The source's open streams: close() ends this one and waits for its clean-up. */
   streams: OpenStreams;
-  /**
-   * How an abort fails the stream: a CancelledError naming `what` (the default), or Node's
-   * AbortError through stream.addAbortSignal.
-   */
-  abortError?: 'cancelled' | 'node';
 };
 
 /**
@@ -98,11 +93,8 @@ export async function startStreamedRead<C>(req: StreamedReadRequest<C>): Promise
   return req.streams.add(opened);
 }
 
+/** An abort fails the stream with the SourceConnector contract's CancelledError, not Node's AbortError. */
 function onAbort<C>(req: StreamedReadRequest<C>, stream: Readable): void {
-  if (req.abortError === 'node') {
-    addAbortSignal(req.signal, stream);
-    return;
-  }
   const abort = () => stream.destroy(new CancelledError(`${req.what}: cancelled`, { step: 'extract' }));
   req.signal.addEventListener('abort', abort, { once: true });
   stream.once('close', () => req.signal.removeEventListener('abort', abort));

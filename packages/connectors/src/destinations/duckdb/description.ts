@@ -1,5 +1,15 @@
 import { z } from 'zod';
+import type { DriverErrorTable } from '@dxa/errors';
 import { describeTarget } from '../../core/describe.js';
+
+/** @duckdb/node-api errors carry no code; the one worth a retry is another process holding the file. */
+export const duckdbDriverErrors: DriverErrorTable = {
+  driver: '@duckdb/node-api',
+  field: 'code',
+  owns: () => false,
+  terminal: {},
+  messages: [{ pattern: /Could not set lock on file|Conflicting lock/i, kind: 'transient', code: 'LOAD_ERROR' }],
+};
 
 export const DuckdbTarget = z.strictObject({
   type: z.literal('duckdb'),
@@ -17,7 +27,13 @@ export const duckdbTarget = describeTarget({
   kind: 'duckdb',
   title: 'DuckDB',
   config: DuckdbTarget,
-  capabilities: { formats: ['parquet', 'csv'], stages: ['local'], transactional: true },
+  // Local files in place; any other stage's parts fetched one at a time inside the load transaction.
+  capabilities: {
+    formats: ['parquet', 'csv'],
+    stages: ['local', 's3', 'azure_blob', 'snowflake_stage'],
+    transactional: true,
+  },
+  driverErrors: duckdbDriverErrors,
   load: async () => {
     const { createDuckdbDestination } = await import('./destination.js');
     return (connection, deps) => createDuckdbDestination(connection, deps.logger);

@@ -6,8 +6,9 @@ import { TerminalError } from '@dxa/errors';
 import type { Logger } from '@dxa/logger';
 import type { DestinationConnector, LoadRequest, RunContext, StageConnector } from '../../core/types.js';
 import { loadingParts, wrapDuckdbError } from './errors.js';
+import { inFetchFolder, stageFetcher, type PartFetcher } from './fetch-parts.js';
 import { executor, runLoad, tableExistsIn, type LoadPlan } from './load.js';
-import { rowGroupRowsForParts } from './row-groups.js';
+import { rowGroupRowsForParts, rowGroupRowsForStaged } from './row-groups.js';
 import { abortError, withDuckdb } from './session.js';
 import { parseTableName, qualified } from './sql.js';
 import { createDuckdbValidationEndpoint } from './validation-endpoint.js';
@@ -26,27 +27,33 @@ async function fileExists(file: string): Promise<boolean> {
   );
 }
 
-function planLoad(request: LoadRequest, stage: StageConnector): LoadPlan {
-  const paths = request.files.map((f) => {
-    const local = f.localPath ?? stage.localPath(f.relPath);
-    if (local === undefined) {
-      throw new TerminalError(
-        'LOAD_ERROR',
-        `DuckDB loads only from a local stage; the ${stage.kind} stage has no local copy of ${stage.describe(f.relPath)}`,
-      );
-    }
-    return local;
-  });
+/** Local paths of every part when the stage has them all (a local stage), else undefined. */
+function localPaths(request: LoadRequest, stage: StageConnector): string[] | undefined {
+  const paths = request.files.map((f) => f.localPath ?? stage.localPath(f.relPath));
+  return paths.every((p) => p !== undefined) ? paths : undefined;
+}
+
+/** Parts read in place (`paths`) or fetched one at a time from a remote stage (`fetcher`). */
+type PartSource = { paths: string[]; fetcher?: PartFetcher };
+
+function planLoad(request: LoadRequest, parts: PartSource, memoryLimit: string): LoadPlan {
   return {
     target: parseTableName(request.table),
     label: request.table,
     mode: request.mode,
     columns: request.columns,
     format: request.format,
-    paths,
+    ...parts,
     expectedRows: request.files.reduce((sum, f) => sum + f.rows, 0),
     jobId: request.jobId,
+    memoryLimit,
   };
+}
+
+async function rowGroupRowsFor(request: LoadRequest, plan: LoadPlan): Promise<number> {
+  if (!plan.fetcher) return rowGroupRowsForParts(plan.paths, plan.expectedRows);
+  const staged = request.files.reduce((sum, f) => sum + (f.bytes ?? 0), 0);
+  return rowGroupRowsForStaged(staged, plan.expectedRows);
 }
 
 export function createDuckdbDestination(
@@ -81,7 +88,7 @@ export function createDuckdbDestination(
     ).catch((err: unknown) => {
       // Whatever broke after an abort (usually the interrupted statement) is the abort.
       if (ctx.signal.aborted) throw abortError(ctx.signal);
-      throw wrapDuckdbError(err, typeof action === 'string' ? action : action(err));
+      throw wrapDuckdbError(err, typeof action === 'string' ? action : action(err), conn.memory_limit);
     });
 
   return {
@@ -116,33 +123,50 @@ export function createDuckdbDestination(
     },
 
     async load(request, stage, ctx) {
-      const plan = planLoad(request, stage);
-      const rowGroupRows = await rowGroupRowsForParts(plan.paths, plan.expectedRows);
-      log.info('duckdb load starting', {
-        table: request.table,
-        mode: request.mode,
-        format: request.format,
-        files: plan.paths.length,
-        row_group_rows: rowGroupRows,
-      });
-      const rows = await session(
-        ctx,
-        false,
-        (err) => loadingParts(request.table, plan.paths, err),
-        (c) => runLoad(c, plan, ctx.signal),
-        rowGroupRows,
+      const loadPlanned = async (plan: LoadPlan): Promise<{ rows: number }> => {
+        const rowGroupRows = await rowGroupRowsFor(request, plan);
+        log.info('duckdb load starting', {
+          table: request.table,
+          mode: request.mode,
+          format: request.format,
+          files: request.files.length,
+          fetched_from: plan.fetcher ? stage.kind : undefined,
+          row_group_rows: rowGroupRows,
+        });
+        const rows = await session(
+          ctx,
+          false,
+          (err) => loadingParts(request.table, plan.paths, err),
+          (c) => runLoad(c, plan, ctx.signal),
+          rowGroupRows,
+        );
+        log.info('duckdb load committed', { table: request.table, mode: request.mode, rows });
+        return { rows };
+      };
+      const paths = localPaths(request, stage);
+      if (paths) return loadPlanned(planLoad(request, { paths }, conn.memory_limit));
+      // A remote stage: parts are fetched into the job's work folder (else one next to the file).
+      return inFetchFolder(request.workDir ?? path.dirname(file), (folder) =>
+        loadPlanned(
+          planLoad(
+            request,
+            { paths: [], fetcher: stageFetcher(stage, request.files, folder) },
+            conn.memory_limit,
+          ),
+        ),
       );
-      log.info('duckdb load committed', { table: request.table, mode: request.mode, rows });
-      return { rows };
     },
 
     validationEndpoint() {
-      return createDuckdbValidationEndpoint(file, (signal, fn) =>
-        withDuckdb(
-          file,
-          { lockTimeoutMs, readOnly: true, memoryLimit: conn.memory_limit, signal, logger: log },
-          fn,
-        ),
+      return createDuckdbValidationEndpoint(
+        file,
+        (signal, fn) =>
+          withDuckdb(
+            file,
+            { lockTimeoutMs, readOnly: true, memoryLimit: conn.memory_limit, signal, logger: log },
+            fn,
+          ),
+        conn.memory_limit,
       );
     },
 

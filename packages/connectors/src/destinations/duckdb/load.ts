@@ -3,6 +3,8 @@ import type { FileFormat, LoadMode } from '@dxa/contracts';
 import { TerminalError } from '@dxa/errors';
 import { quoteDuckdbIdent } from '@dxa/files';
 import type { Column } from '../../core/types.js';
+import { wrapDuckdbError } from './errors.js';
+import type { PartFetcher } from './fetch-parts.js';
 import { abortError } from './session.js';
 import {
   createSchemaSql,
@@ -22,9 +24,13 @@ export type LoadPlan = {
   mode: LoadMode;
   columns: Column[];
   format: FileFormat;
+  /** Parts read in place, all in one statement; empty when `fetcher` brings them one at a time. */
   paths: string[];
+  fetcher?: PartFetcher;
   expectedRows: number;
   jobId: string;
+  /** The connection's memory_limit, named when DuckDB runs out of it. */
+  memoryLimit?: string;
 };
 
 /** Runs statements one at a time, refusing to start another once the job is aborted. */
@@ -44,11 +50,59 @@ export async function tableExistsIn(exec: Exec, name: TableName): Promise<boolea
   return Number(firstValue) > 0;
 }
 
-async function insertFiles(exec: Exec, into: TableName, plan: LoadPlan): Promise<number> {
+async function insertInPlace(exec: Exec, into: TableName, plan: LoadPlan): Promise<number> {
   if (plan.paths.length === 0) return 0;
   const { rowsChanged } = await exec(
     insertSql(into, plan.columns, readFilesSql(plan.format, plan.paths, plan.columns)),
   );
+  return rowsChanged;
+}
+
+/** Fetches, inserts and deletes one part at a time, so the disk holds one part at most. */
+async function insertFetched(
+  exec: Exec,
+  into: TableName,
+  plan: LoadPlan,
+  fetcher: PartFetcher,
+  signal: AbortSignal,
+): Promise<number> {
+  let rows = 0;
+  for (const part of fetcher.parts) {
+    const local = await fetcher.fetch(part, signal);
+    try {
+      const { rowsChanged } = await exec(
+        insertSql(into, plan.columns, readFilesSql(plan.format, [local], plan.columns)),
+      );
+      if (rowsChanged !== part.rows) {
+        throw new TerminalError(
+          'INTEGRITY_ERROR',
+          `loading ${plan.label}: ${fetcher.describe(part)} holds ${rowsChanged} rows but the manifest says ${part.rows}`,
+        );
+      }
+      rows += rowsChanged;
+    } catch (err) {
+      if (signal.aborted) throw abortError(signal);
+      throw wrapDuckdbError(
+        err,
+        `loading ${fetcher.describe(part)} into ${plan.label} in DuckDB`,
+        plan.memoryLimit,
+      );
+    } finally {
+      await fetcher.release(local);
+    }
+  }
+  return rows;
+}
+
+async function insertFiles(
+  exec: Exec,
+  into: TableName,
+  plan: LoadPlan,
+  signal: AbortSignal,
+): Promise<number> {
+  const rowsChanged = plan.fetcher
+    ? await insertFetched(exec, into, plan, plan.fetcher, signal)
+    : await insertInPlace(exec, into, plan);
   if (rowsChanged !== plan.expectedRows) {
     throw new TerminalError(
       'INTEGRITY_ERROR',
@@ -59,16 +113,21 @@ async function insertFiles(exec: Exec, into: TableName, plan: LoadPlan): Promise
 }
 
 /** replace: fill a scratch table, then drop the old table and rename the scratch into place. */
-async function replaceTable(exec: Exec, plan: LoadPlan, exists: boolean): Promise<number> {
+async function replaceTable(
+  exec: Exec,
+  plan: LoadPlan,
+  exists: boolean,
+  signal: AbortSignal,
+): Promise<number> {
   const scratch = scratchName(plan.target, plan.jobId);
   await exec(createTableSql(scratch, plan.columns));
-  const rows = await insertFiles(exec, scratch, plan);
+  const rows = await insertFiles(exec, scratch, plan, signal);
   if (exists) await exec(`DROP TABLE ${qualified(plan.target)}`);
   await exec(`ALTER TABLE ${qualified(scratch)} RENAME TO ${quoteDuckdbIdent(plan.target.table)}`);
   return rows;
 }
 
-async function loadInTransaction(exec: Exec, plan: LoadPlan): Promise<number> {
+async function loadInTransaction(exec: Exec, plan: LoadPlan, signal: AbortSignal): Promise<number> {
   const schemaSql = createSchemaSql(plan.target);
   if (schemaSql) await exec(schemaSql);
   const exists = await tableExistsIn(exec, plan.target);
@@ -80,15 +139,15 @@ async function loadInTransaction(exec: Exec, plan: LoadPlan): Promise<number> {
           `table ${plan.label} already exists and the mode is "create"`,
         );
       await exec(createTableSql(plan.target, plan.columns));
-      return insertFiles(exec, plan.target, plan);
+      return insertFiles(exec, plan.target, plan, signal);
     case 'replace':
-      return replaceTable(exec, plan, exists);
+      return replaceTable(exec, plan, exists, signal);
     case 'append':
     case 'truncate':
       // The target keeps its own definition; it is created only when missing.
       if (!exists) await exec(createTableSql(plan.target, plan.columns));
       else if (plan.mode === 'truncate') await exec(`DELETE FROM ${qualified(plan.target)}`);
-      return insertFiles(exec, plan.target, plan);
+      return insertFiles(exec, plan.target, plan, signal);
   }
 }
 
@@ -103,7 +162,7 @@ export async function runLoad(conn: DuckDBConnection, plan: LoadPlan, signal: Ab
   await exec(`DROP TABLE IF EXISTS ${qualified(scratchName(plan.target, plan.jobId))}`);
   await exec('BEGIN TRANSACTION');
   try {
-    const rows = await loadInTransaction(exec, plan);
+    const rows = await loadInTransaction(exec, plan, signal);
     await exec('COMMIT');
     return rows;
   } catch (err) {

@@ -24,9 +24,14 @@ export function rowGroupRowsFor(rowBytes: number): number {
   return Math.max(MIN_ROW_GROUP_ROWS, Math.min(MAX_ROW_GROUP_ROWS, whole));
 }
 
+/** Row group size for `rows` rows staged in `stagedBytes` bytes of parts. */
+export function rowGroupRowsForStaged(stagedBytes: number, rows: number): number {
+  if (rows === 0) return MAX_ROW_GROUP_ROWS;
+  return rowGroupRowsFor((stagedBytes * ASSUMED_COMPRESSION_RATIO) / rows);
+}
+
 /** Row group size for loading the staged parts, from their size on disk and the manifest's row count. */
 export async function rowGroupRowsForParts(paths: readonly string[], rows: number): Promise<number> {
-  if (rows === 0) return MAX_ROW_GROUP_ROWS;
   // A part that cannot be read counts as empty here; the load itself then reports it.
   const sizes = await Promise.all(
     paths.map((p) =>
@@ -36,6 +41,8 @@ export async function rowGroupRowsForParts(paths: readonly string[], rows: numbe
       ),
     ),
   );
-  const stagedBytes = sizes.reduce((sum, size) => sum + size, 0);
-  return rowGroupRowsFor((stagedBytes * ASSUMED_COMPRESSION_RATIO) / rows);
+  return rowGroupRowsForStaged(
+    sizes.reduce((sum, size) => sum + size, 0),
+    rows,
+  );
 }

@@ -1,10 +1,11 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { CancelledError, TransientError } from '@dxa/errors';
 import { quoteDuckdbIdent, quoteDuckdbString } from '@dxa/files';
 import type { Logger } from '@dxa/logger';
+import { sessionConfig } from './session-config.js';
 
 export type SessionOptions = {
   /** How long to keep retrying while another process holds the database file. */
@@ -72,8 +73,7 @@ async function openAttached(
   config: Record<string, string>,
   rowGroupRows: number,
 ): Promise<Opened> {
-  // Spills go where DuckDB puts them for a directly opened file.
-  const instance = await DuckDBInstance.create(':memory:', { temp_directory: `${file}.tmp`, ...config });
+  const instance = await DuckDBInstance.create(':memory:', config);
   let connection: DuckDBConnection | undefined;
   try {
     connection = await instance.connect();
@@ -96,12 +96,13 @@ async function openAttached(
   }
 }
 
-async function openWithRetry(file: string, options: SessionOptions): Promise<Opened> {
+async function openWithRetry(file: string, options: SessionOptions, spillDir: string): Promise<Opened> {
   const deadline = Date.now() + options.lockTimeoutMs;
-  const config: Record<string, string> = {
-    ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}),
-    ...(options.memoryLimit ? { memory_limit: options.memoryLimit } : {}),
-  };
+  const config = sessionConfig({
+    readOnly: options.readOnly ?? false,
+    memoryLimit: options.memoryLimit,
+    spillDir,
+  });
   for (let attempt = 0; ; attempt += 1) {
     throwIfAborted(options.signal);
     try {
@@ -132,7 +133,13 @@ async function runSession<T>(
   fn: (conn: DuckDBConnection) => Promise<T>,
 ): Promise<T> {
   if (!options.readOnly) await mkdir(path.dirname(file), { recursive: true });
-  const { instance, connection } = await openWithRetry(file, options);
+  const spillDir = nextSpillDir(file);
+  const { instance, connection } = await openWithRetry(file, options, spillDir).catch(
+    async (err: unknown) => {
+      await rm(spillDir, { recursive: true, force: true });
+      throw err;
+    },
+  );
   // Aborting interrupts the running statement; the caller's catch rolls back.
   const onAbort = () => connection.interrupt();
   try {
@@ -143,7 +150,21 @@ async function runSession<T>(
     options.signal.removeEventListener('abort', onAbort);
     connection.closeSync();
     instance.closeSync();
+    // DuckDB removes the spill folder it created; this covers a session that failed half-way.
+    await rm(spillDir, { recursive: true, force: true });
   }
+}
+
+let spillSessions = 0;
+
+/**
+ * A spill folder next to the database file (on the disk the user chose for the data), private to
+ * the session: readers in several processes may share the file, never a spill folder. DuckDB
+ * creates it only when it spills.
+ */
+function nextSpillDir(file: string): string {
+  spillSessions += 1;
+  return `${file}.tmp-${process.pid}-${spillSessions}`;
 }
 
 /** Waits for the previous operation on the file, or rejects as soon as the signal fires. */

@@ -46,10 +46,10 @@ export function createTableSql(name: TableName, columns: Column[]): string {
 }
 
 /**
- * Lookup of a table in duckdb_tables(). DuckDB identifiers are case-insensitive even when quoted,
- * hence lower() on both sides.
+ * The condition that picks a table out of duckdb_tables() (or duckdb_constraints()). DuckDB
+ * identifiers are case-insensitive even when quoted, hence lower() on both sides.
  */
-export function tableLookupSql(name: TableName): { sql: string; params: string[] } {
+export function tableWhere(name: TableName): { where: string; params: string[] } {
   const conditions = ['lower(table_name) = lower(?)'];
   const params = [name.table];
   const [first, second] = name.schema;
@@ -62,7 +62,13 @@ export function tableLookupSql(name: TableName): { sql: string; params: string[]
   } else {
     conditions.push('schema_name = current_schema()', 'database_name = current_database()');
   }
-  return { sql: `SELECT count(*) AS n FROM duckdb_tables() WHERE ${conditions.join(' AND ')}`, params };
+  return { where: conditions.join(' AND '), params };
+}
+
+/** Lookup of a table in duckdb_tables(): how many there are by that name (0 or 1). */
+export function tableLookupSql(name: TableName): { sql: string; params: string[] } {
+  const { where, params } = tableWhere(name);
+  return { sql: `SELECT count(*) AS n FROM duckdb_tables() WHERE ${where}`, params };
 }
 
 /** SELECT over the staged files giving exactly the request's columns, typed as in the DDL. */

@@ -1,33 +1,23 @@
 // Helpers shared by the DuckDB destination tests: real part files written with DuckDB's COPY.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { quoteDuckdbString } from '@dxa/files';
 import { createLogger } from '@dxa/logger';
 import type { Column, LoadFile, LoadRequest, RunContext, StageConnector } from '../../core/types.js';
+import {
+  DESTINATION_COLUMNS,
+  DESTINATION_ROWS_SQL,
+  writeDuckdbPart,
+} from '../../contract/destination-parts.js';
 import { createLocalStage } from '../../stages/local/index.js';
 
 export const logger = createLogger('duckdb-destination-test');
 export const ctx: RunContext = { signal: new AbortController().signal };
 
-export const COLUMNS: Column[] = [
-  { name: 'id', sourceType: 'integer', type: 'int32', nullable: false },
-  { name: 'name', sourceType: 'text', type: 'text', nullable: true },
-  { name: 'amount', sourceType: 'numeric(12,2)', type: 'decimal', precision: 12, scale: 2, nullable: true },
-  { name: 'flag', sourceType: 'boolean', type: 'boolean', nullable: true },
-  { name: 'data', sourceType: 'bytea', type: 'binary', nullable: true },
-  { name: 'ts', sourceType: 'timestamp', type: 'timestamp', nullable: true },
-  { name: 'Day Of', sourceType: 'date', type: 'date', nullable: true },
-];
+export const COLUMNS: Column[] = DESTINATION_COLUMNS;
 
-const TYPED_ROWS = `SELECT * FROM (VALUES
-  (1, 'alpha', 12.34::DECIMAL(12,2), true, '\\x00\\xFF'::BLOB, TIMESTAMP '2024-01-02 03:04:05.123456', DATE '2024-02-29'),
-  (2, '', NULL, false, ''::BLOB, NULL, NULL),
-  (3, NULL, -0.5::DECIMAL(12,2), NULL, NULL, TIMESTAMP '1999-12-31 23:59:59', DATE '0001-01-01')
-) v(id, name, amount, flag, data, ts, "Day Of")`;
-
-/** The three rows above as `roundTripSql` reads them back. */
+/** The first three rows of DESTINATION_ROWS_SQL as `roundTripSql` reads them back. */
 export const EXPECTED_ROWS = [
   [1, 'alpha', '12.34', true, '00FF', '2024-01-02 03:04:05.123456', '2024-02-29'],
   [2, '', null, false, '', null, null],
@@ -36,19 +26,6 @@ export const EXPECTED_ROWS = [
 
 export function roundTripSql(table: string): string {
   return `SELECT id, name, amount::VARCHAR, flag, hex(data), ts::VARCHAR, "Day Of"::VARCHAR FROM ${table} ORDER BY id`;
-}
-
-// Interchange dialect: booleans t/f, binary as \x + hex; DuckDB's CSV writer already quotes
-// empty strings as "" and leaves NULL unquoted and empty.
-const INTERCHANGE_CSV = `SELECT id, name, amount::VARCHAR AS amount,
-  CASE WHEN flag THEN 't' WHEN NOT flag THEN 'f' END AS flag,
-  '\\x' || lower(hex(data)) AS data, ts::VARCHAR AS ts, "Day Of"::VARCHAR AS "Day Of"
-FROM (${TYPED_ROWS})`;
-
-export async function withMemoryDb<T>(
-  fn: (run: (sql: string) => Promise<unknown[][]>) => Promise<T>,
-): Promise<T> {
-  return withDb(':memory:', fn);
 }
 
 /** Opens a database file for a test query; closed right after so the destination can open it. */
@@ -70,15 +47,15 @@ export function query(file: string, sql: string): Promise<unknown[][]> {
   return withDb(file, (run) => run(sql));
 }
 
-/** Writes the test rows whose id matches `where` as a Parquet or gzip interchange-CSV part. */
-export async function writePart(file: string, format: 'parquet' | 'csv', where: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const source = format === 'parquet' ? TYPED_ROWS : INTERCHANGE_CSV;
-  const options = format === 'parquet' ? '(FORMAT parquet)' : '(FORMAT csv, HEADER, COMPRESSION gzip)';
-  await withMemoryDb((run) =>
-    run(`COPY (SELECT * FROM (${source}) WHERE ${where}) TO ${quoteDuckdbString(file)} ${options}`),
-  );
+/** Writes the test rows (ids 1–3) whose id matches `where` as a Parquet or gzip interchange-CSV part. */
+export function writePart(file: string, format: 'parquet' | 'csv', where: string): Promise<void> {
+  return writeDuckdbPart(file, format, DESTINATION_ROWS_SQL, COLUMNS, `id <= 3 AND (${where})`);
 }
+
+/** An `orders` table a load must leave as it was when it fails, and the query that shows it. */
+export const PREVIOUS_ORDERS = `CREATE TABLE orders (id INTEGER, name VARCHAR, amount DECIMAL(12,2), flag BOOLEAN, data BLOB, ts TIMESTAMP, "Day Of" DATE);
+  INSERT INTO orders (id, name) VALUES (100, 'old-a'), (101, 'old-b')`;
+export const ORDERS_SNAPSHOT = 'SELECT * FROM orders ORDER BY id';
 
 export type Fixture = { dir: string; dbFile: string; stage: StageConnector; cleanup: () => Promise<void> };
 

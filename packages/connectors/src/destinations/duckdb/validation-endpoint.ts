@@ -1,12 +1,11 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { exactTableName, type LogicalType } from '@dxa/contracts';
 import { TerminalError } from '@dxa/errors';
-import type { Relation, ValidationColumn, ValidationEndpoint } from '@dxa/validation';
+import { dialectFor, type Relation, type ValidationColumn, type ValidationEndpoint } from '@dxa/validation';
 import { keptColumns, namedSelection, selectionKey } from '../../core/validation-relations.js';
-import { wrapDuckdbError } from './errors.js';
-import { executor } from './load.js';
+import { wrapDuckdbValidationError, type ValidationWrapOptions } from './errors.js';
 import { abortError } from './session.js';
-import { parseTableName, qualified, tableLookupSql } from './sql.js';
+import { parseTableName, qualified, tableWhere, type TableName } from './sql.js';
 
 /** Runs `fn` on a read-only session of the database file (queued in-process, retried while locked). */
 export type ReadOnlySession = <T>(signal: AbortSignal, fn: (c: DuckDBConnection) => Promise<T>) => Promise<T>;
@@ -72,43 +71,80 @@ function describeSql(relation: Relation): string {
     : `DESCRIBE SELECT * FROM (\n${relation.query.trim().replace(/;+\s*$/, '')}\n) AS q`;
 }
 
+/** The table's parts as the catalog spells them, or undefined when there is no such table. */
+async function catalogName(c: DuckDBConnection, name: TableName): Promise<TableName | undefined> {
+  const { where, params } = tableWhere(name);
+  const reader = await c.runAndReadAll(
+    `SELECT database_name AS d, schema_name AS s, table_name AS t FROM duckdb_tables() WHERE ${where}`,
+    params,
+  );
+  const row = reader.getRowObjectsJson()[0];
+  if (row === undefined) return undefined;
+  // Qualified to the schema, as the session reads the file; the database too when the job named one.
+  const schema = name.schema.length === 2 ? [textOf(row.d), textOf(row.s)] : [textOf(row.s)];
+  return { schema, table: textOf(row.t) };
+}
+
 /**
  * Validation's view of the DuckDB file. Every statement opens the file read-only through the
  * destination's session opener (its in-process queue and lock retry) and closes it right after,
- * so validation never keeps a lock that a load in another worker waits for.
+ * so validation never keeps a lock that a load in another worker waits for. Failures carry the
+ * validate step's codes (see wrapDuckdbValidationError).
  */
-export function createDuckdbValidationEndpoint(file: string, session: ReadOnlySession): ValidationEndpoint {
-  const run = async <T>(what: string, signal: AbortSignal, fn: (c: DuckDBConnection) => Promise<T>) =>
+export function createDuckdbValidationEndpoint(
+  file: string,
+  session: ReadOnlySession,
+  memoryLimit: string,
+): ValidationEndpoint {
+  const run = async <T>(
+    what: string,
+    signal: AbortSignal,
+    fn: (c: DuckDBConnection) => Promise<T>,
+    refused: ValidationWrapOptions['refused'] = 'VALIDATION_ERROR',
+  ) =>
     session(signal, fn).catch((err: unknown) => {
       if (signal.aborted) throw abortError(signal);
-      throw wrapDuckdbError(err, what);
+      throw wrapDuckdbValidationError(err, what, { memoryLimit, refused });
     });
 
   const describe = async (relation: Relation, signal: AbortSignal): Promise<ValidationColumn[]> => {
     const what = `validate: describing ${'table' in relation ? relation.table : 'the query'} in DuckDB`;
-    const columns = await run(what, signal, async (c) => {
-      const reader = await c.runAndReadAll(describeSql(relation));
-      return reader.getRowObjectsJson().map((row) =>
-        duckdbValidationColumn(
-          textOf(row.column_name),
-          textOf(row.column_type),
-          // DESCRIBE of a query cannot know, and says YES.
-          textOf(row.null).toUpperCase() !== 'NO',
-        ),
-      );
-    });
+    // A query the engine refuses is bad SQL; a missing table, validation that cannot run.
+    const refused = 'table' in relation ? 'VALIDATION_ERROR' : 'BAD_SQL';
+    const columns = await run(
+      what,
+      signal,
+      async (c) => {
+        const reader = await c.runAndReadAll(describeSql(relation));
+        return reader.getRowObjectsJson().map((row) =>
+          duckdbValidationColumn(
+            textOf(row.column_name),
+            textOf(row.column_type),
+            // DESCRIBE of a query cannot know, and says YES.
+            textOf(row.null).toUpperCase() !== 'NO',
+          ),
+        );
+      },
+      refused,
+    );
     return 'table' in relation ? keptColumns(columns, relation) : columns;
   };
 
   return {
-    dialect: 'duckdb',
+    dialect: dialectFor('duckdb'),
     label: `duckdb ${file}`,
 
     async resolve(relation, signal) {
       if (!('table' in relation)) return relation;
       const name = parseTableName(relation.table);
-      // DuckDB names are case-insensitive even when quoted: the exact parts name the same table.
-      const table = exactTableName([...name.schema, name.table]);
+      const found = await run(`validate: resolving ${relation.table} in DuckDB`, signal, (c) =>
+        catalogName(c, name),
+      );
+      if (found === undefined)
+        throw new TerminalError('SOURCE_NOT_FOUND', `table ${relation.table} does not exist in DuckDB`, {
+          step: 'validate',
+        });
+      const table = exactTableName([...found.schema, found.table]);
       if (relation.columns === undefined) return { ...relation, table };
       return namedSelection(relation, table, await describe({ ...relation, table }, signal));
     },
@@ -116,32 +152,26 @@ export function createDuckdbValidationEndpoint(file: string, session: ReadOnlySe
     describe,
 
     async query(sql, signal) {
-      try {
-        return await run('validate: a validation query in DuckDB', signal, async (c) => {
+      return run(
+        'validate: a validation query in DuckDB',
+        signal,
+        async (c) => {
           if (signal.aborted) throw abortError(signal);
           const reader = await c.runAndReadAll(sql);
           return reader.getRowObjectsJson();
-        });
-      } catch (err) {
-        // A statement validation generated that DuckDB refuses is bad SQL, not a failed load.
-        if (err instanceof TerminalError && err.code === 'LOAD_ERROR')
-          throw new TerminalError('BAD_SQL', err.message, { step: 'validate' });
-        throw err;
-      }
+        },
+        'BAD_SQL',
+      );
     },
 
     async primaryKey(relation, signal) {
       if (!('table' in relation)) return undefined;
-      const name = parseTableName(relation.table);
+      const { where, params } = tableWhere(parseTableName(relation.table));
       return run(`validate: looking up the primary key of ${relation.table}`, signal, async (c) => {
-        const lookup = tableLookupSql(name);
-        const { firstValue } = await executor(c, signal)(lookup.sql, lookup.params);
-        if (Number(firstValue) === 0) return undefined;
-        const where = lookup.sql.slice(lookup.sql.indexOf(' WHERE ') + ' WHERE '.length);
         const reader = await c.runAndReadAll(
           `SELECT constraint_column_names AS names FROM duckdb_constraints()
             WHERE constraint_type = 'PRIMARY KEY' AND ${where}`,
-          lookup.params,
+          params,
         );
         const names = reader.getRowObjectsJson()[0]?.names;
         return Array.isArray(names) ? selectionKey(names.map(String), relation) : undefined;

@@ -1,16 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DestinationConnector, StageConnector } from '../../core/types.js';
 import { createPostgresDestination } from './destination.js';
-import {
-  SOURCE_ROWS,
-  ctx,
-  differences,
-  logger,
-  makeFixture,
-  request,
-  scratchTables,
-  type Fixture,
-} from './test-support.js';
+import { SOURCE_ROWS, ctx, differences, logger, makeFixture, request, type Fixture } from './test-support.js';
 
 let fx: Fixture;
 let dest: DestinationConnector;
@@ -24,6 +15,7 @@ afterAll(async () => {
   await fx?.cleanup();
 });
 
+// Modes, all-or-nothing, names and aborts every destination shares: contract.test.ts.
 describe.each(['csv', 'parquet'] as const)('PostgreSQL load from %s parts', (format) => {
   it('builds several parts from the source', () => {
     expect(fx.parts[format].length).toBeGreaterThan(1);
@@ -72,25 +64,6 @@ describe.each(['csv', 'parquet'] as const)('PostgreSQL load from %s parts', (for
     expect(await differences(fx, table)).toBe(0);
   });
 
-  it('replace: swaps in the new table, definition included, and leaves no scratch table', async () => {
-    const table = `replaced_${format}`;
-    await fx.db.query(`CREATE TABLE ${table} (x int); INSERT INTO ${table} VALUES (42)`);
-    expect(await dest.load(request(fx, table, 'replace', format), fx.stage, ctx)).toEqual({
-      rows: SOURCE_ROWS,
-    });
-    expect(await differences(fx, table)).toBe(0);
-    expect(await scratchTables(fx)).toEqual([]);
-  });
-
-  it('append: adds to an existing table and creates a missing one', async () => {
-    const table = `appended_${format}`;
-    await dest.load(request(fx, table, 'append', format), fx.stage, ctx);
-    await dest.load(request(fx, table, 'append', format, undefined, 'job-2'), fx.stage, ctx);
-    expect(await dest.count(table, ctx)).toBe(2 * SOURCE_ROWS);
-    const { rows } = await fx.db.query<{ n: string }>(`SELECT count(DISTINCT id)::text AS n FROM ${table}`);
-    expect(rows[0]?.n).toBe(String(SOURCE_ROWS));
-  });
-
   it('truncate: keeps the target definition and replaces its rows', async () => {
     const table = `truncated_${format}`;
     await fx.db.query(`CREATE TABLE ${table} (LIKE src, note text DEFAULT 'kept');
@@ -115,27 +88,5 @@ describe('PostgreSQL destination names and lookups', () => {
     expect(await dest.tableExists('"Sales Data".orders', ctx)).toBe(true);
     expect(await dest.tableExists('orders', ctx)).toBe(false);
     expect(await dest.count('"Sales Data"."orders"', ctx)).toBe(SOURCE_ROWS);
-  });
-
-  it('loads zero files as an empty table', async () => {
-    expect(await dest.load(request(fx, 'empty', 'create', 'csv', []), fx.stage, ctx)).toEqual({ rows: 0 });
-    expect(await dest.tableExists('empty', ctx)).toBe(true);
-    expect(await dest.count('empty', ctx)).toBe(0);
-  });
-
-  it('check connects; count of a missing table is a terminal load error naming it', async () => {
-    await dest.check(ctx);
-    await expect(dest.count('missing_table', ctx)).rejects.toMatchObject({
-      name: 'TerminalError',
-      code: 'LOAD_ERROR',
-      step: 'load',
-      message: expect.stringContaining('missing_table') as unknown,
-    });
-  });
-
-  it('rejects a table name that is not an identifier', async () => {
-    await expect(dest.tableExists('orders; DROP TABLE x', ctx)).rejects.toMatchObject({
-      code: 'VALIDATION_FAILED',
-    });
   });
 });

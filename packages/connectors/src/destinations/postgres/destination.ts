@@ -42,6 +42,7 @@ export function createPostgresDestination(conn: PostgresConnection, logger: Logg
   const log = logger.child({ connector: 'postgresql', host: conn.host, database: conn.database });
   // Idle clients can fail (server restart); the pool drops them, we only log.
   pool.on('error', (err) => log.warn('idle PostgreSQL connection failed', { error: err.message }));
+  let closing: Promise<void> | undefined;
   const wrap = (thrown: unknown, what: string, signal: AbortSignal): Error =>
     signal.aborted ? abortError(signal) : wrapLoadError(thrown, what, conn.password, signal);
 
@@ -123,8 +124,10 @@ export function createPostgresDestination(conn: PostgresConnection, logger: Logg
       });
     },
 
-    async close() {
-      await pool.end();
+    // Safe to call again: pg's pool refuses a second end().
+    close() {
+      closing ??= pool.end();
+      return closing;
     },
   };
 }

@@ -9,6 +9,7 @@ import { createLogger } from '@dxa/logger';
 import { createTestDatabase, type TestDatabase } from '@dxa/testing';
 import type { Column, LoadFile, LoadRequest, RunContext, StageConnector } from '../../core/types.js';
 import { createPostgresSource } from '../../sources/postgres/index.js';
+import { pgConnection } from '../../sources/postgres/test-support.js';
 import { createLocalStage } from '../../stages/local/index.js';
 
 export const logger = createLogger('postgres-destination-test');
@@ -87,15 +88,7 @@ async function writeParts(
 export async function makeFixture(): Promise<Fixture> {
   const db = await createTestDatabase('pgdest');
   await db.query(SOURCE_TABLE);
-  const conn: PostgresConnection = {
-    type: 'postgresql',
-    host: '127.0.0.1',
-    port: 5432,
-    database: db.name,
-    username: 'postgres',
-    sslmode: 'disable',
-    extra_options: { application_name: db.name },
-  };
+  const conn = pgConnection(db, { application_name: db.name });
   const dir = await mkdtemp(path.join(tmpdir(), 'dxa-pgdest-'));
   const stage = createLocalStage({ type: 'local', path: path.join(dir, 'stage') }, logger);
   const source = createPostgresSource(conn, logger);

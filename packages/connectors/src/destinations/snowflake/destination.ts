@@ -45,12 +45,13 @@ export function createSnowflakeDestination(
       );
     },
 
-    tableExists(table, ctx) {
+    // async: a bad name rejects the promise rather than throwing at the call.
+    async tableExists(table, ctx) {
       const name = parseTableName(table);
       return withSession(ctx, (s) => tableExistsIn(s, name, ctx));
     },
 
-    count(table, ctx) {
+    async count(table, ctx) {
       const name = parseTableName(table);
       return withSession(ctx, (s) => countRows(s, name, ctx));
     },

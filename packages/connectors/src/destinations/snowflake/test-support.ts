@@ -6,9 +6,10 @@ import path from 'node:path';
 import type { PostgresConnection } from '../../sources/postgres/description.js';
 import { writeCsvGzipParts, writeParquetParts } from '@dxa/files';
 import { createLogger } from '@dxa/logger';
-import { createTestDatabase, PG_HOST, PG_PORT, PG_USER, type TestDatabase } from '@dxa/testing';
+import { createTestDatabase, type TestDatabase } from '@dxa/testing';
 import type { Column, LoadFile, RunContext, StageConnector } from '../../core/types.js';
 import { createPostgresSource } from '../../sources/postgres/index.js';
+import { pgConnection } from '../../sources/postgres/test-support.js';
 import { createLocalStage } from '../../stages/local/index.js';
 
 export const logger = createLogger('snowflake-test');
@@ -57,15 +58,7 @@ export async function makePartsFixture(
 ): Promise<PartsFixture> {
   const db = await createTestDatabase('sf');
   await db.query(sql);
-  const pg: PostgresConnection = {
-    type: 'postgresql',
-    host: PG_HOST,
-    port: PG_PORT,
-    database: db.name,
-    username: PG_USER,
-    sslmode: 'disable',
-    extra_options: {},
-  };
+  const pg = pgConnection(db);
   const dir = await mkdtemp(path.join(tmpdir(), 'dxa-sf-parts-'));
   const stage = createLocalStage({ type: 'local', path: path.join(dir, 'stage') }, logger);
   const source = createPostgresSource(pg, logger);

@@ -1,6 +1,6 @@
 import { exactTableName, type LogicalType } from '@dxa/contracts';
 import { TerminalError } from '@dxa/errors';
-import type { Relation, ValidationColumn, ValidationEndpoint } from '@dxa/validation';
+import { dialectFor, type Relation, type ValidationColumn, type ValidationEndpoint } from '@dxa/validation';
 import { keptColumns, namedSelection } from '../../core/validation-relations.js';
 import { parseTableName, quoteIdent, type TableName } from '../../snowflake/names.js';
 import type { SessionHolder } from '../../snowflake/session.js';
@@ -54,17 +54,16 @@ export function snowflakeValidationColumn(
   return { name, engineType: base, type: SIMPLE_TYPES[base] ?? 'text', nullable };
 }
 
-function columnsSql(table: TableName): { sql: string; schemaBound: boolean } {
-  const catalog =
-    table.database === undefined
-      ? 'INFORMATION_SCHEMA.COLUMNS'
-      : `${quoteIdent(table.database)}.INFORMATION_SCHEMA.COLUMNS`;
-  const schema = table.schema === undefined ? 'CURRENT_SCHEMA()' : '?';
+/**
+ * An INFORMATION_SCHEMA view of the table's database (the session's when the name has none), and
+ * the condition and binds that pick the table out of it.
+ */
+function informationSchema(table: TableName, view: 'TABLES' | 'COLUMNS') {
+  const database = table.database === undefined ? '' : `${quoteIdent(table.database)}.`;
   return {
-    sql:
-      `SELECT COLUMN_NAME, DATA_TYPE, IS_NULLABLE, NUMERIC_PRECISION, NUMERIC_SCALE FROM ${catalog} ` +
-      `WHERE TABLE_SCHEMA = ${schema} AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`,
-    schemaBound: table.schema !== undefined,
+    from: `${database}INFORMATION_SCHEMA.${view}`,
+    where: `TABLE_SCHEMA = ${table.schema === undefined ? 'CURRENT_SCHEMA()' : '?'} AND TABLE_NAME = ?`,
+    binds: table.schema === undefined ? [table.table] : [table.schema, table.table],
   };
 }
 
@@ -82,17 +81,13 @@ export function createSnowflakeValidationEndpoint(holder: SessionHolder, label: 
       throw new TerminalError('CONFIG_ERROR', 'validating a query on a Snowflake target is not supported', {
         step: 'validate',
       });
-    const table = parseTableName(relation.table);
-    const { sql, schemaBound } = columnsSql(table);
+    const { from, where, binds } = informationSchema(parseTableName(relation.table), 'COLUMNS');
     const session = await holder.get({ signal });
     const rows = await session.execute(
-      sql,
+      `SELECT COLUMN_NAME, DATA_TYPE, IS_NULLABLE, NUMERIC_PRECISION, NUMERIC_SCALE FROM ${from} ` +
+        `WHERE ${where} ORDER BY ORDINAL_POSITION`,
       { signal },
-      {
-        binds: schemaBound ? [table.schema ?? '', table.table] : [table.table],
-        what: `validate: describe ${relation.table}`,
-        failure: 'BAD_SQL',
-      },
+      { binds, what: `validate: describe ${relation.table}`, failure: 'BAD_SQL' },
     );
     if (rows.length === 0)
       throw new TerminalError('VALIDATION_FAILED', `table ${relation.table} does not exist in Snowflake`, {
@@ -111,16 +106,24 @@ export function createSnowflakeValidationEndpoint(holder: SessionHolder, label: 
   };
 
   return {
-    dialect: 'snowflake',
+    dialect: dialectFor('snowflake'),
     label: `snowflake ${label}`,
 
     async resolve(relation, signal) {
       if (!('table' in relation)) return relation;
-      // Snowflake's reading: unquoted parts upper-cased, quoted ones exact.
-      const name = parseTableName(relation.table);
-      const table = exactTableName(
-        [name.database, name.schema, name.table].filter((p): p is string => p !== undefined),
+      // Snowflake's reading (unquoted parts upper-cased, quoted ones exact), qualified from the catalog.
+      const { from, where, binds } = informationSchema(parseTableName(relation.table), 'TABLES');
+      const session = await holder.get({ signal });
+      const [found] = await session.execute(
+        `SELECT TABLE_CATALOG, TABLE_SCHEMA, TABLE_NAME FROM ${from} WHERE ${where}`,
+        { signal },
+        { binds, what: `validate: resolve ${relation.table}`, failure: 'BAD_SQL' },
       );
+      if (found === undefined)
+        throw new TerminalError('SOURCE_NOT_FOUND', `table ${relation.table} does not exist in Snowflake`, {
+          step: 'validate',
+        });
+      const table = exactTableName([found.TABLE_CATALOG, found.TABLE_SCHEMA, found.TABLE_NAME].map(String));
       if (relation.columns === undefined) return { ...relation, table };
       return namedSelection(relation, table, await describe({ ...relation, table }, signal));
     },

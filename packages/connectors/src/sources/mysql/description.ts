@@ -1,16 +1,11 @@
 import { z } from 'zod';
-import { extraOptionsField, hostField, portField, secret } from '@dxa/contracts';
+import { databaseServerFields } from '@dxa/contracts';
 import type { DriverErrorTable } from '@dxa/errors';
 import { describeSource } from '../../core/describe.js';
 
 export const MysqlConnection = z.strictObject({
   type: z.literal('mysql'),
-  host: hostField.default('127.0.0.1'),
-  port: portField.default(3306),
-  database: z.string().min(1).optional(),
-  username: z.string().min(1).optional(),
-  password: secret().optional(),
-  extra_options: extraOptionsField,
+  ...databaseServerFields(3306),
 });
 export type MysqlConnection = z.infer<typeof MysqlConnection>;
 

@@ -1,14 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Readable } from 'node:stream';
-import { CancelledError } from '@dxa/errors';
 import { createLogger } from '@dxa/logger';
 import type { SourceConnector } from '../../core/types.js';
 import { createMysqlSource } from './source.js';
+import { csvRecords } from '@dxa/testing';
 import { activeThreads, createTestDatabase, eventually, type TestDatabase } from './test-support.js';
 
 const logger = createLogger('mysql-extract-test');
 const ctx = () => ({ signal: new AbortController().signal });
+// Cancellation and close: contract.test.ts.
 const ROWS = 200_000;
 const big = { connection: 'my', table: 'big' };
 
@@ -30,23 +30,11 @@ afterAll(async () => {
   await db?.drop();
 });
 
-/** Counts CSV records (quote-aware) and sums the first field. */
+/** Counts CSV records and sums the first field. */
 function tally(text: string): { records: number; idSum: number } {
-  let records = 0;
-  let idSum = 0;
-  let quoted = false;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '"') quoted = !quoted;
-    else if (ch === '\n' && !quoted) {
-      const line = text.slice(start, i);
-      if (records > 0) idSum += Number(line.slice(0, line.indexOf(',')));
-      records += 1;
-      start = i + 1;
-    }
-  }
-  return { records, idSum };
+  const records = csvRecords(text);
+  const idSum = records.slice(1).reduce((sum, r) => sum + Number(r.slice(0, r.indexOf(','))), 0);
+  return { records: records.length, idSum };
 }
 
 describe('streaming', () => {
@@ -82,56 +70,6 @@ describe('streaming', () => {
     ]);
     expect(stream.readableLength).toBeLessThan(3 << 20);
     controller.abort();
-    expect(await eventually(async () => (await activeThreads(db)).length === 0)).toBe(true);
-  });
-});
-
-describe('cancellation', () => {
-  async function failure(stream: Readable): Promise<unknown> {
-    return new Promise((resolve) => {
-      stream.once('error', resolve);
-      stream.once('end', () => resolve(undefined));
-    });
-  }
-
-  it('aborting mid-stream fails the stream with a CancelledError and kills the query on the server', async () => {
-    const controller = new AbortController();
-    const r = { connection: 'my', query: `SELECT a.id, SLEEP(0.001) AS s FROM big a ORDER BY a.id` };
-    const stream = await source.extractCsv(r, [], { signal: controller.signal });
-    const failed = failure(stream);
-    let bytes = 0;
-    stream.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-    });
-    expect(
-      await eventually(async () => (await activeThreads(db)).some((t) => t.info.includes('SLEEP'))),
-    ).toBe(true);
-    controller.abort();
-    expect(await failed).toBeInstanceOf(CancelledError);
-    expect(await eventually(async () => (await activeThreads(db)).length === 0)).toBe(true);
-    expect(bytes).toBeLessThan(ROWS * 10);
-    // The pool still works afterwards.
-    expect(await source.count({ connection: 'my', table: 'big', where: 'id <= 10' }, ctx())).toBe(10);
-  });
-
-  it('fails with a CancelledError when the signal is already aborted', async () => {
-    const controller = new AbortController();
-    controller.abort();
-    await expect(source.extractCsv(big, [], { signal: controller.signal })).rejects.toBeInstanceOf(
-      CancelledError,
-    );
-  });
-
-  it('close() ends streams nobody reads and leaves no thread running', async () => {
-    const other = createMysqlSource(db.conn, logger);
-    const stream = await other.extractCsv(
-      { connection: 'my', query: 'SELECT a.id, b.id AS b FROM big a CROSS JOIN big b' },
-      [],
-      ctx(),
-    );
-    const failed = failure(stream);
-    await other.close();
-    expect(await failed).toBeInstanceOf(CancelledError);
     expect(await eventually(async () => (await activeThreads(db)).length === 0)).toBe(true);
   });
 });

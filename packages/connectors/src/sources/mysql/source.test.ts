@@ -1,19 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SourceRef } from '@dxa/contracts';
-import { CancelledError, TerminalError, TransientError } from '@dxa/errors';
+import { TerminalError } from '@dxa/errors';
 import { createLogger } from '@dxa/logger';
 import type { SourceConnector } from '../../core/types.js';
 import { ALL_TYPES } from './fixture.js';
 import { createMysqlSource } from './source.js';
-import {
-  activeThreads,
-  createTestDatabase,
-  eventually,
-  parseCsv,
-  readAll,
-  type TestDatabase,
-} from './test-support.js';
+import { createTestDatabase, readAll, type TestDatabase } from './test-support.js';
 
+// Connections, selections, read-only sessions, slices and cancellation: contract.test.ts.
 const logger = createLogger('mysql-source-test');
 const ctx = () => ({ signal: new AbortController().signal });
 const ref = (extra: Partial<SourceRef>): SourceRef => ({ connection: 'my', ...extra });
@@ -27,7 +21,6 @@ beforeAll(async () => {
     `USE ${db.name}; ${ALL_TYPES}
      CREATE TABLE \`Odd Name\` (\`Col A\` int, \`col,b\` text);
      INSERT INTO \`Odd Name\` VALUES (1, 'x'), (2, 'y');
-     CREATE TABLE log (msg text);
      USE mysql;`,
   );
   source = createMysqlSource(db.conn, logger);
@@ -75,27 +68,18 @@ describe('describe', () => {
     ]);
   });
 
-  it('honours database.table, a column subset in the requested order and folds case when unambiguous', async () => {
-    const { columns } = await source.describe(
-      ref({ table: `${db.name}.ALL_TYPES`, columns: ['N', 'id'] }),
-      ctx(),
-    );
-    expect(columns.map((c) => c.name)).toEqual(['n', 'id']);
+  it('honours database.table', async () => {
+    const { columns } = await source.describe(ref({ table: `${db.name}.all_types` }), ctx());
+    expect(columns.map((c) => c.name).slice(0, 2)).toEqual(['id', 'ti']);
   });
 
-  it('names a missing table or column in a terminal SOURCE_NOT_FOUND error', async () => {
-    for (const [r, name] of [
-      [ref({ table: 'nope' }), 'nope'],
-      [ref({ table: 'nowhere.all_types' }), 'nowhere.all_types'],
-      [ref({ table: 'all_types', columns: ['id', 'ghost'] }), 'ghost'],
-    ] as const) {
-      const error = await source.describe(r, ctx()).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(TerminalError);
-      expect(error).toMatchObject({
-        code: 'SOURCE_NOT_FOUND',
-        message: expect.stringContaining(name) as unknown,
-      });
-    }
+  it('names a missing database in a terminal SOURCE_NOT_FOUND error', async () => {
+    const error = await source.describe(ref({ table: 'nowhere.all_types' }), ctx()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TerminalError);
+    expect(error).toMatchObject({
+      code: 'SOURCE_NOT_FOUND',
+      message: expect.stringContaining('nowhere.all_types') as unknown,
+    });
   });
 
   it('describes a query from its result metadata, all columns nullable', async () => {
@@ -114,103 +98,24 @@ describe('describe', () => {
     ]);
     expect(estimatedRows).toBeUndefined();
   });
-
-  it('rejects a query with duplicate column names as BAD_SQL', async () => {
-    await expect(source.describe(ref({ query: 'SELECT 1 AS a, 2 AS a' }), ctx())).rejects.toMatchObject({
-      code: 'BAD_SQL',
-    });
-  });
 });
 
 describe('selections', () => {
-  it('extracts a column subset with a where filter, and counts the same rows', async () => {
-    const r = ref({ table: 'all_types', columns: ['vc', 'id'], where: "id IN (1, 3) OR vc = 'NULL'" });
-    const { columns } = await source.describe(r, ctx());
-    const rows = parseCsv(await readAll(await source.extractCsv(r, columns, ctx())));
-    expect(rows).toEqual([
-      ['vc', 'id'],
-      ['a "quoted", comma\nnewline', '1'],
-      ['', '3'],
-      ['NULL', '4'],
-    ]);
-    expect(await source.count(r, ctx())).toBe(3);
-    expect(await source.count(ref({ table: 'all_types' }), ctx())).toBe(4);
-  });
-
-  it('extracts a query source in its own order, with its column names as the header', async () => {
-    const r = ref({ query: 'SELECT id AS `the id`, e FROM all_types WHERE id <> 2 ORDER BY id DESC;' });
-    const csv = await readAll(await source.extractCsv(r, [], ctx()));
-    expect(csv).toBe('the id,e\n4,ok\n3,sad\n1,happy\n');
-    expect(await source.count(r, ctx())).toBe(3);
-  });
-
   it('quotes odd table and column names', async () => {
     const r = ref({ table: '"Odd Name"' });
     const { columns } = await source.describe(r, ctx());
     expect(await readAll(await source.extractCsv(r, columns, ctx()))).toBe('Col A,"col,b"\n1,x\n2,y\n');
   });
 
-  it('reports SQL errors in where as terminal BAD_SQL, and a missing column as SOURCE_NOT_FOUND', async () => {
-    await expect(source.count(ref({ table: 'all_types', where: 'id >' }), ctx())).rejects.toMatchObject({
-      name: 'TerminalError',
-      code: 'BAD_SQL',
-    });
+  it('reports an unknown column in where as SOURCE_NOT_FOUND', async () => {
     await expect(source.count(ref({ table: 'all_types', where: 'ghost = 1' }), ctx())).rejects.toMatchObject({
       name: 'TerminalError',
       code: 'SOURCE_NOT_FOUND',
     });
   });
-
-  it('fails an extract with a bad where with a terminal error on the stream, leaving no thread', async () => {
-    const r = ref({ table: 'all_types', where: 'id >' });
-    const error = await source
-      .extractCsv(r, [], ctx())
-      .then(readAll)
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TerminalError);
-    expect(error).toMatchObject({
-      code: 'BAD_SQL',
-      message: expect.stringContaining('extract all_types') as unknown,
-    });
-    expect(await eventually(async () => (await activeThreads(db)).length === 0)).toBe(true);
-  });
-
-  it('refuses slices: the source reads a selection in one piece', async () => {
-    const slice = { bounds: { kind: 'pages' as const, from: 0, to: 10 } };
-    await expect(source.extractCsv(ref({ table: 'all_types' }), [], ctx(), slice)).rejects.toMatchObject({
-      code: 'INVALID_JOB',
-    });
-  });
-
-  it('reads in a read-only transaction: a query cannot write', async () => {
-    const error = await source
-      .extractCsv(ref({ query: "INSERT INTO log VALUES ('written')" }), [], ctx())
-      .then(readAll)
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TerminalError);
-    expect(error).toMatchObject({ code: 'BAD_SQL' });
-    const [rows] = await db.sql.query(`SELECT count(*) AS n FROM ${db.name}.log`);
-    expect(rows).toEqual([{ n: '0' }]);
-  });
 });
 
 describe('connections', () => {
-  it('checks the connection', async () => {
-    await expect(source.check(ctx())).resolves.toBeUndefined();
-  });
-
-  it('reports an unknown database as a configuration error', async () => {
-    const broken = createMysqlSource({ ...db.conn, database: `${db.name}_missing` }, logger);
-    try {
-      await expect(broken.check(ctx())).rejects.toMatchObject({
-        name: 'TerminalError',
-        code: 'CONFIG_ERROR',
-      });
-    } finally {
-      await broken.close();
-    }
-  });
-
   it('reports a wrong password as terminal PERMISSION_DENIED without the password', async () => {
     const broken = createMysqlSource({ ...db.conn, password: 'sekret-pw-123' }, logger);
     try {
@@ -224,26 +129,5 @@ describe('connections', () => {
     } finally {
       await broken.close();
     }
-  });
-
-  it('reports a refused connection as transient CONNECTION_FAILED without the password', async () => {
-    const broken = createMysqlSource({ ...db.conn, port: 1, password: 'sekret-pw-123' }, logger);
-    try {
-      const error = await broken.check(ctx()).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(TransientError);
-      expect(error).toMatchObject({ code: 'CONNECTION_FAILED' });
-      expect(JSON.stringify({ message: (error as Error).message, error })).not.toContain('sekret-pw-123');
-    } finally {
-      await broken.close();
-    }
-  });
-
-  it('cancels a running count on abort, leaving no thread running', async () => {
-    const controller = new AbortController();
-    const counting = source.count(ref({ query: 'SELECT SLEEP(60) AS s' }), { signal: controller.signal });
-    expect(await eventually(async () => (await activeThreads(db)).length === 1)).toBe(true);
-    controller.abort();
-    await expect(counting).rejects.toBeInstanceOf(CancelledError);
-    expect(await eventually(async () => (await activeThreads(db)).length === 0)).toBe(true);
   });
 });

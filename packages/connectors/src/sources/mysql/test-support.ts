@@ -40,11 +40,26 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     async drop() {
       try {
         await sql.query(`DROP DATABASE IF EXISTS ${name}`);
+        await sql.query(`DROP USER IF EXISTS '${name}'@'%'`);
       } finally {
         await sql.end();
       }
     },
   };
+}
+
+/**
+ * A user named after the test database, with `password` and every privilege on `databases` (which
+ * need not exist); dropped with the database. Returns its name.
+ */
+export async function grantPasswordUser(
+  db: TestDatabase,
+  password: string,
+  databases: string[] = [db.name],
+): Promise<string> {
+  for (const database of databases)
+    await db.sql.query(`GRANT ALL ON ${database}.* TO '${db.name}'@'%' IDENTIFIED BY '${password}'`);
+  return db.name;
 }
 
 /** Threads of the source under test (default database `name`) that are running a statement. */

@@ -1,6 +1,6 @@
 import type { Pool, PoolOptions, RowDataPacket } from 'mysql2/promise';
 import type { MysqlConnection } from './description.js';
-import type { ValidationEndpoint } from '@dxa/validation';
+import { dialectFor, type ValidationEndpoint } from '@dxa/validation';
 import { readOnlyRunner } from '../../core/sql-kit/session.js';
 import { relationLabel, selectionKey, toValidationColumn } from '../../core/validation-relations.js';
 import { describeQuery, describeTable, resolveSelection, resolveTable } from './catalog.js';
@@ -33,7 +33,7 @@ export function createMysqlValidationEndpoint(endpoint: MysqlEndpointOptions): V
   });
 
   return {
-    dialect: 'mysql',
+    dialect: dialectFor('mysql'),
     label: endpoint.label,
 
     async resolve(relation, signal) {

@@ -35,8 +35,14 @@ export const pgDriverErrors: DriverErrorTable = {
   // Connection exceptions, resources, operator intervention, system errors, rollbacks.
   transientClasses: ['08', '53', '57', '58', '40'],
   badSqlClasses: ['42', '22'],
-  connectionLostMessage:
-    /Connection terminated|server closed the connection unexpectedly|connection error and is not queryable|Client was closed/i,
+  messages: [
+    {
+      pattern:
+        /Connection terminated|server closed the connection unexpectedly|connection error and is not queryable|Client was closed/i,
+      kind: 'transient',
+      code: 'CONNECTION_FAILED',
+    },
+  ],
 };
 
 export const postgresSource = describeSource({

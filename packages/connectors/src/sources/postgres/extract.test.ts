@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CancelledError, TerminalError } from '@dxa/errors';
 import { ctx, ref, useSourceFixture } from './source-fixture.js';
-import { activeBackends, eventually, parseCsv, readAll } from './test-support.js';
+import { parseCsv, readAll } from './test-support.js';
 
+// Missing tables, query sources, read-only sessions and cancellation: contract.test.ts.
 const fx = useSourceFixture();
 
 describe('extractCsv', () => {
@@ -94,73 +94,5 @@ describe('extractCsv', () => {
     ]);
     expect(await fx.source.count(r, ctx())).toBe(1);
     expect(await fx.source.count(ref({ table: 'public.all_types', where: 'b' }), ctx())).toBe(2);
-  });
-
-  it('rejects a missing table before streaming', async () => {
-    await expect(fx.source.extractCsv(ref({ table: 'public.gone' }), [], ctx())).rejects.toMatchObject({
-      code: 'SOURCE_NOT_FOUND',
-      step: 'extract',
-    });
-  });
-
-  it('extracts a query source', async () => {
-    const r = ref({ query: 'SELECT id, t, bin FROM all_types WHERE id IN (1, 3) ORDER BY id;' });
-    const { columns } = await fx.source.describe(r, ctx());
-    expect(parseCsv(await readAll(await fx.source.extractCsv(r, columns, ctx())))).toEqual([
-      ['id', 't', 'bin'],
-      ['1', 'a "quoted", comma\nnewline', '\\x00ff'],
-      ['3', '', '\\x'],
-    ]);
-    expect(await fx.source.count(r, ctx())).toBe(2);
-  });
-
-  it('runs in a read-only transaction: a query that writes is refused by the server', async () => {
-    const r = ref({ query: 'SELECT public.write_log() AS n' });
-    const stream = await fx.source.extractCsv(r, [], ctx());
-    const error = await readAll(stream).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TerminalError);
-    expect(error).toMatchObject({
-      code: 'BAD_SQL',
-      step: 'extract',
-      message: expect.stringMatching(/read-only transaction.*25006/) as unknown,
-    });
-    await expect(fx.source.count(r, ctx())).rejects.toMatchObject({ code: 'BAD_SQL' });
-    expect((await fx.db.sql.query('SELECT count(*)::int AS n FROM public.log')).rows[0]).toEqual({ n: 0 });
-  });
-
-  it('stops a large COPY promptly on abort and leaves no backend running', async () => {
-    const controller = new AbortController();
-    // generate_series in the select list streams; in FROM it would be materialized first.
-    const r = ref({ query: "SELECT generate_series(1, 200000000) AS g, repeat('x', 200) AS pad" });
-    const stream = await fx.source.extractCsv(r, [], { signal: controller.signal });
-    let bytes = 0;
-    const error = await (async () => {
-      for await (const chunk of stream) {
-        bytes += (chunk as Buffer).length;
-        if (bytes > 4 << 20) controller.abort();
-      }
-    })().catch((e: unknown) => e);
-    expect(bytes).toBeGreaterThan(4 << 20);
-    expect((error as Error).name).toBe('AbortError');
-    expect(await eventually(async () => (await activeBackends(fx.db)).length === 0)).toBe(true);
-    // The pool still works afterwards.
-    expect(await fx.source.count(ref({ table: 'public.all_types' }), ctx())).toBe(4);
-  });
-
-  it('cancels the COPY on the server when the consumer destroys the stream', async () => {
-    const r = ref({ query: 'SELECT generate_series(1, 200000000) AS g' });
-    const stream = await fx.source.extractCsv(r, [], ctx());
-    await new Promise((resolve) => stream.once('data', resolve));
-    expect((await activeBackends(fx.db)).length).toBe(1);
-    stream.destroy();
-    expect(await eventually(async () => (await activeBackends(fx.db)).length === 0)).toBe(true);
-  });
-
-  it('fails with a CancelledError when the signal is already aborted', async () => {
-    const controller = new AbortController();
-    controller.abort();
-    await expect(
-      fx.source.extractCsv(ref({ table: 'public.all_types' }), [], { signal: controller.signal }),
-    ).rejects.toBeInstanceOf(CancelledError);
   });
 });

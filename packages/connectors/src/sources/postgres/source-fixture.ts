@@ -41,8 +41,6 @@ export const SCHEMA = `
   CREATE SCHEMA "Odd Schema";
   CREATE TABLE "Odd Schema"."Weird ""Name""" ("Col A" int, "col,b" text);
   INSERT INTO "Odd Schema"."Weird ""Name""" VALUES (1, 'x'), (2, 'y');
-  CREATE TABLE public.log (msg text);
-  CREATE FUNCTION public.write_log() RETURNS int LANGUAGE sql AS $$ INSERT INTO public.log VALUES ('written'); SELECT 1 $$;
 `;
 
 /** Creates the database before the file's tests and drops it after; read `db`/`source` inside tests. */

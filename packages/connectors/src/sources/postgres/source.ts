@@ -65,6 +65,7 @@ export function createPostgresSource(conn: PostgresConnection, logger: Logger): 
   pool.on('error', (err) => log.warn('idle PostgreSQL connection failed', { error: err.message }));
   const streams = new OpenStreams();
   const snapshots = new Set<HeldSnapshot>();
+  let closing: Promise<void> | undefined;
   const engine = pgEngine(pool, config);
   /** Catalog reads, counts and plans: read-only; aborting cancels the statement. */
   const readOnly = readOnlyRunner(engine, {
@@ -139,7 +140,6 @@ export function createPostgresSource(conn: PostgresConnection, logger: Logger): 
         what,
         password: conn.password,
         streams,
-        abortError: 'node',
       });
     },
 
@@ -153,10 +153,14 @@ export function createPostgresSource(conn: PostgresConnection, logger: Logger): 
       });
     },
 
-    async close() {
-      await streams.close('the PostgreSQL source was closed');
-      await Promise.all([...snapshots].map((held) => held.release()));
-      await pool.end();
+    // Safe to call again: pg's pool refuses a second end().
+    close() {
+      closing ??= (async () => {
+        await streams.close('the PostgreSQL source was closed');
+        await Promise.all([...snapshots].map((held) => held.release()));
+        await pool.end();
+      })();
+      return closing;
     },
   };
 }

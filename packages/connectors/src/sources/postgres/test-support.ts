@@ -1,6 +1,7 @@
 // Test helper: a throw-away database per test file on the local PostgreSQL (not exported).
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { PG_HOST, PG_PORT, PG_USER } from '@dxa/testing';
 import type { PostgresConnection } from './description.js';
 
 export type TestDatabase = {
@@ -12,7 +13,7 @@ export type TestDatabase = {
   drop(): Promise<void>;
 };
 
-const ADMIN = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' };
+const ADMIN = { host: PG_HOST, port: PG_PORT, user: PG_USER, database: 'postgres' };
 
 export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `dxa_t_${randomBytes(6).toString('hex')}`;
@@ -25,18 +26,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   }
   const sql = new pg.Client({ ...ADMIN, database: name, application_name: `${name}_admin` });
   await sql.connect();
-  const conn: PostgresConnection = {
-    type: 'postgresql',
-    host: '127.0.0.1',
-    port: 5432,
-    database: name,
-    username: 'postgres',
-    sslmode: 'disable',
-    extra_options: { application_name: name },
-  };
   return {
     name,
-    conn,
+    conn: pgConnection({ name }, { application_name: name }),
     sql,
     async drop() {
       await sql.end();
@@ -48,6 +40,22 @@ export async function createTestDatabase(): Promise<TestDatabase> {
         await dropper.end();
       }
     },
+  };
+}
+
+/** A PostgreSQL connection (source or target) to a test database on the local server. */
+export function pgConnection(
+  db: { name: string },
+  extraOptions: PostgresConnection['extra_options'] = {},
+): PostgresConnection {
+  return {
+    type: 'postgresql',
+    host: PG_HOST,
+    port: PG_PORT,
+    database: db.name,
+    username: PG_USER,
+    sslmode: 'disable',
+    extra_options: extraOptions,
   };
 }
 

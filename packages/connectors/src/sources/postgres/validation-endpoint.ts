@@ -1,6 +1,6 @@
 import type { Pool, PoolConfig } from 'pg';
 import type { PostgresConnection } from './description.js';
-import type { ValidationEndpoint } from '@dxa/validation';
+import { dialectFor, type ValidationEndpoint } from '@dxa/validation';
 import { readOnlyRunner } from '../../core/sql-kit/session.js';
 import { relationLabel, selectionKey, toValidationColumn } from '../../core/validation-relations.js';
 import { describeQuery, describeTable, resolveSelection, resolveTable, type NameReading } from './catalog.js';
@@ -42,7 +42,7 @@ export function createPgValidationEndpoint(options: PgEndpointOptions): Validati
   });
 
   return {
-    dialect: 'postgresql',
+    dialect: dialectFor('postgresql'),
     label: options.label,
 
     async resolve(relation, signal) {

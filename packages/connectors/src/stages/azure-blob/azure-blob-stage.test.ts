@@ -69,14 +69,8 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
+// Round trips, listing, removal, paths, locations and credentials: contract.test.ts.
 describe('azure blob stage against azurite', () => {
-  it('passes its check on an existing container', async () => {
-    const stage = createAzureBlobStage(config(), logger);
-    expect(stage.kind).toBe('azure_blob');
-    await expect(stage.check(ctx)).resolves.toBeUndefined();
-    await stage.close();
-  });
-
   it('uploads a multi-block file under the configured prefix and verifies its size', async () => {
     const tap = await azurite.tap();
     const conn = config({
@@ -97,10 +91,6 @@ describe('azure blob stage against azurite', () => {
     const back = createHash('sha256');
     for await (const chunk of await stage.read('orders/part-00001.bin', ctx)) back.update(chunk as Buffer);
     expect(back.digest('hex')).toBe(sha256);
-    expect(stage.describe('orders/part-00001.bin')).toBe(
-      `azure://devstoreaccount1/${CONTAINER}/exports/run1/orders/part-00001.bin`,
-    );
-    expect(stage.localPath('orders/part-00001.bin')).toBeUndefined();
     await stage.close();
     await tap.stop();
   });
@@ -117,34 +107,6 @@ describe('azure blob stage against azurite', () => {
       md5,
     );
     expect(await text(await stage.read('a/b.csv', ctx))).toBe('id\n1\n');
-    await stage.close();
-  });
-
-  it('writes, reads, lists and removes text blobs relative to the prefix', async () => {
-    const stage = createAzureBlobStage(config({ prefix: 'texts/' }), logger);
-    await raw.getBlockBlobClient('texts2/outside').upload('keep', 4);
-    expect(await stage.putText('r1/_manifest.json', '{"name":"é"}', ctx)).toEqual({
-      path: 'r1/_manifest.json',
-      bytes: Buffer.byteLength('{"name":"é"}'),
-    });
-    await stage.putText('r1/b/part-2', 'bb', ctx);
-    await stage.putText('r10/part-1', 'ccc', ctx);
-    expect(await stage.getText('r1/_manifest.json', ctx)).toBe('{"name":"é"}');
-    expect(await text(await stage.read('r10/part-1', ctx))).toBe('ccc');
-    expect(await stage.list('r1/', ctx)).toEqual([
-      { path: 'r1/_manifest.json', bytes: Buffer.byteLength('{"name":"é"}') },
-      { path: 'r1/b/part-2', bytes: 2 },
-    ]);
-    expect((await stage.list('', ctx)).map((o) => o.path)).toEqual([
-      'r1/_manifest.json',
-      'r1/b/part-2',
-      'r10/part-1',
-    ]);
-    await stage.remove('r1/', ctx);
-    expect(await rawNames('texts')).toEqual(['texts/r10/part-1', 'texts2/outside']);
-    await stage.remove('', ctx);
-    expect(await rawNames('texts')).toEqual(['texts2/outside']);
-    expect(await stage.list('', ctx)).toEqual([]);
     await stage.close();
   });
 
@@ -182,26 +144,14 @@ describe('azure blob stage against azurite', () => {
     await stage.close();
   });
 
-  it('returns undefined for a missing text blob and fails clearly reading a missing one', async () => {
+  it('names the blob and the service error when reading a missing one', async () => {
     const stage = createAzureBlobStage(config(), logger);
-    expect(await stage.getText('nope/_manifest.json', ctx)).toBeUndefined();
     const err: unknown = await stage.read('nope/data.csv', ctx).catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'TerminalError', code: 'STAGE_ERROR' });
     expect((err as Error).message).toContain('BlobNotFound');
     expect((err as Error).message).toContain(
       `azure://devstoreaccount1/${CONTAINER}/exports/run1/nope/data.csv`,
     );
-    await stage.close();
-  });
-
-  it('refuses paths that do not name a blob under the prefix', async () => {
-    const stage = createAzureBlobStage(config(), logger);
-    for (const bad of ['', 'a/', '../x', 'a/../../x', 'a\0b']) {
-      await expect(stage.putText(bad, 'x', ctx)).rejects.toMatchObject({
-        name: 'TerminalError',
-        code: 'STAGE_ERROR',
-      });
-    }
     await stage.close();
   });
 

@@ -3,8 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { text } from 'node:stream/consumers';
-import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { createLogger } from '@dxa/logger';
 import { startS3rver, type S3rverFixture } from '@dxa/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import { ConnectionsSchema } from '../../catalog.js';
 import { createStage, loadConnectorModules } from '../../registry.js';
 import { createS3Stage } from './s3-stage.js';
 import type { S3StageConfig } from './client.js';
+import { s3rverStageConfig } from './test-support.js';
 
 // The SDK must never probe cloud metadata; every client below gets a loopback endpoint.
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
@@ -27,17 +27,7 @@ let raw: S3Client;
 let dir: string;
 
 function config(overrides: Partial<S3StageConfig> = {}): S3StageConfig {
-  return {
-    type: 's3',
-    bucket_name: BUCKET,
-    prefix: '/exports//run1/',
-    region: 'us-east-1',
-    endpoint: s3.endpoint,
-    force_path_style: true,
-    access_key_id: s3.accessKeyId,
-    secret_access_key: s3.secretAccessKey,
-    ...overrides,
-  };
+  return s3rverStageConfig(s3, BUCKET, { prefix: '/exports//run1/', ...overrides });
 }
 
 /** Writes `bytes` random bytes in 1 MiB chunks and returns the file and its sha256. */
@@ -81,13 +71,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+// Round trips, listing, removal, paths, locations and credentials: contract.test.ts.
 describe('s3 stage against s3rver', () => {
-  it('passes its check on an existing bucket', async () => {
-    const stage = createS3Stage(config(), logger);
-    await expect(stage.check(ctx)).resolves.toBeUndefined();
-    await stage.close();
-  });
-
   it('uploads a multi-part file under the configured prefix and verifies its size', async () => {
     const stage = createS3Stage(config(), logger);
     const { file, sha256 } = await randomFile('big.bin', 11 * MiB + 123);
@@ -105,8 +90,6 @@ describe('s3 stage against s3rver', () => {
     const back = createHash('sha256');
     for await (const chunk of await stage.read('orders/part-00001.bin', ctx)) back.update(chunk as Buffer);
     expect(back.digest('hex')).toBe(sha256);
-    expect(stage.describe('orders/part-00001.bin')).toBe(`s3://${BUCKET}/exports/run1/orders/part-00001.bin`);
-    expect(stage.localPath('orders/part-00001.bin')).toBeUndefined();
     await stage.close();
   });
 
@@ -117,34 +100,6 @@ describe('s3 stage against s3rver', () => {
     expect(await stage.put(file, '//a//b.csv', ctx)).toEqual({ path: 'a/b.csv', bytes: 5 });
     expect(await rawKeys('small/')).toEqual(['small/a/b.csv']);
     expect(await readFile(file, 'utf8')).toBe('id\n1\n');
-    await stage.close();
-  });
-
-  it('writes, reads, lists and removes text objects relative to the prefix', async () => {
-    const stage = createS3Stage(config({ prefix: 'texts/' }), logger);
-    await raw.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'texts2/outside', Body: 'keep' }));
-    expect(await stage.putText('r1/_manifest.json', '{"name":"é"}', ctx)).toEqual({
-      path: 'r1/_manifest.json',
-      bytes: Buffer.byteLength('{"name":"é"}'),
-    });
-    await stage.putText('r1/b/part-2', 'bb', ctx);
-    await stage.putText('r10/part-1', 'ccc', ctx);
-    expect(await stage.getText('r1/_manifest.json', ctx)).toBe('{"name":"é"}');
-    expect(await text(await stage.read('r10/part-1', ctx))).toBe('ccc');
-    expect(await stage.list('r1/', ctx)).toEqual([
-      { path: 'r1/_manifest.json', bytes: Buffer.byteLength('{"name":"é"}') },
-      { path: 'r1/b/part-2', bytes: 2 },
-    ]);
-    expect((await stage.list('r1', ctx)).map((o) => o.path)).toEqual([
-      'r1/_manifest.json',
-      'r1/b/part-2',
-      'r10/part-1',
-    ]);
-    await stage.remove('r1/', ctx);
-    expect(await rawKeys('texts')).toEqual(['texts/r10/part-1', 'texts2/outside']);
-    await stage.remove('', ctx);
-    expect(await rawKeys('texts')).toEqual(['texts2/outside']);
-    expect(await stage.list('', ctx)).toEqual([]);
     await stage.close();
   });
 
@@ -170,28 +125,7 @@ describe('s3 stage against s3rver', () => {
     await stage.close();
   });
 
-  it('returns undefined for a missing text object and fails clearly reading a missing one', async () => {
-    const stage = createS3Stage(config(), logger);
-    expect(await stage.getText('nope/_manifest.json', ctx)).toBeUndefined();
-    await expect(stage.read('nope/data.csv', ctx)).rejects.toMatchObject({
-      name: 'TerminalError',
-      code: 'STAGE_ERROR',
-    });
-    await stage.close();
-  });
-
-  it('refuses paths that do not name an object under the prefix', async () => {
-    const stage = createS3Stage(config(), logger);
-    for (const bad of ['', 'a/', '../x', 'a/../../x', 'a\0b']) {
-      await expect(stage.putText(bad, 'x', ctx)).rejects.toMatchObject({
-        name: 'TerminalError',
-        code: 'STAGE_ERROR',
-      });
-    }
-    await stage.close();
-  });
-
-  it('turns rejected credentials into a terminal error that names the object but not the secret', async () => {
+  it('turns rejected credentials into a terminal error that names the object and the cause', async () => {
     // s3rver checks the access key id but not SigV4 signatures, so both are wrong here.
     const secret = 'wrong-secret-Zq81xPv0';
     const stage = createS3Stage(config({ access_key_id: 'NOT-A-KEY', secret_access_key: secret }), logger);
@@ -200,8 +134,6 @@ describe('s3 stage against s3rver', () => {
     const message = (err as Error).message;
     expect(message).toContain(`s3://${BUCKET}/exports/run1/r/x.txt`);
     expect(message).toContain('InvalidAccessKeyId');
-    expect(message).not.toContain(secret);
-    expect(JSON.stringify(err)).not.toContain(secret);
     await expect(stage.check(ctx)).rejects.toMatchObject({ name: 'TerminalError', code: 'STAGE_ERROR' });
     await stage.close();
   });
@@ -242,7 +174,9 @@ describe('s3 stage against s3rver', () => {
   });
 
   it('is built by the registry from a parsed config', async () => {
-    const parsed = { connections: ConnectionsSchema.parse({ stage: { lake: { ...config({ prefix: 'reg' }) } } }) };
+    const parsed = {
+      connections: ConnectionsSchema.parse({ stage: { lake: { ...config({ prefix: 'reg' }) } } }),
+    };
     await loadConnectorModules(parsed);
     const stage = createStage(parsed, 'lake', logger);
     expect(stage.kind).toBe('s3');
