@@ -14,7 +14,7 @@ import {
   type S3rverFixture,
   type TestDatabase,
 } from '@dxa/testing';
-import { createOrdersTable } from './fixtures.js';
+import { azureStageToml, createOrdersTable, s3StageToml } from './fixtures.js';
 import { createStack, type Stack } from './harness.js';
 
 const S3_ENV = { AWS_EC2_METADATA_DISABLED: 'true' };
@@ -35,20 +35,9 @@ describe('PostgreSQL → S3 (s3rver) or Azure Blob (azurite) stage → DuckDB, t
     stack = createStack({
       database: source.name,
       extraToml: `
-[connections.stage.s3]
-type = "s3"
-bucket_name = "dxa-stage"
-prefix = "migrations/duck"
-endpoint = "${s3.endpoint}"
-force_path_style = true
-access_key_id = "${s3.accessKeyId}"
-secret_access_key = "${s3.secretAccessKey}"
+${s3StageToml('s3', s3, 'dxa-stage', 'migrations/duck')}
 
-[connections.stage.blob]
-type = "azure_blob"
-container_name = "dxa-stage"
-prefix = "migrations/duck"
-connection_string = "${azurite.connectionString}"
+${azureStageToml('blob', azurite, 'dxa-stage', 'migrations/duck')}
 `,
     });
     await stack.startGateway();

@@ -22,3 +22,38 @@ export async function createOrdersTable(db: TestDatabase, table: string, rows: n
   );
   await db.query(`ANALYZE ${table}`);
 }
+
+/** `[connections.stage.<name>]` for a bucket of the s3rver fixture, under `prefix`. */
+export function s3StageToml(
+  name: string,
+  s3: { endpoint: string; accessKeyId: string; secretAccessKey: string },
+  bucket: string,
+  prefix: string,
+): string {
+  return `
+[connections.stage.${name}]
+type = "s3"
+bucket_name = "${bucket}"
+prefix = "${prefix}"
+endpoint = "${s3.endpoint}"
+force_path_style = true
+access_key_id = "${s3.accessKeyId}"
+secret_access_key = "${s3.secretAccessKey}"
+`;
+}
+
+/** `[connections.stage.<name>]` for a container of the Azurite fixture (connection string), under `prefix`. */
+export function azureStageToml(
+  name: string,
+  azurite: { connectionString: string },
+  container: string,
+  prefix: string,
+): string {
+  return `
+[connections.stage.${name}]
+type = "azure_blob"
+container_name = "${container}"
+prefix = "${prefix}"
+connection_string = "${azurite.connectionString}"
+`;
+}

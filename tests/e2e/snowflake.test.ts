@@ -14,7 +14,7 @@ import {
 } from '@dxa/testing';
 import type { SnowflakeFake } from '../fakes/snowflake/index.js';
 import { fakeTableChecksum, PASSWORD, startFake, USER } from '../snowflake/support.js';
-import { createOrdersTable } from './fixtures.js';
+import { azureStageToml, createOrdersTable, s3StageToml } from './fixtures.js';
 import { createStack, type Stack } from './harness.js';
 
 const S3_ENV = { AWS_EC2_METADATA_DISABLED: 'true' };
@@ -41,20 +41,9 @@ describe('PostgreSQL → local, S3, Azure Blob or Snowflake stage → Snowflake 
     stack = createStack({
       database: source.name,
       extraToml: `
-[connections.stage.s3]
-type = "s3"
-bucket_name = "dxa-stage"
-prefix = "migrations/sf"
-endpoint = "${s3.endpoint}"
-force_path_style = true
-access_key_id = "${s3.accessKeyId}"
-secret_access_key = "${s3.secretAccessKey}"
+${s3StageToml('s3', s3, 'dxa-stage', 'migrations/sf')}
 
-[connections.stage.azure]
-type = "azure_blob"
-container_name = "dxa-stage"
-prefix = "migrations/sf"
-connection_string = "${azurite.connectionString}"
+${azureStageToml('azure', azurite, 'dxa-stage', 'migrations/sf')}
 
 [connections.stage.sf_stage]
 type = "snowflake_stage"

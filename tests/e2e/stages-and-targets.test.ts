@@ -9,7 +9,7 @@ import {
   type S3rverFixture,
   type TestDatabase,
 } from '@dxa/testing';
-import { createOrdersTable } from './fixtures.js';
+import { createOrdersTable, s3StageToml } from './fixtures.js';
 import { createStack, type Stack } from './harness.js';
 
 const S3_ENV = { AWS_EC2_METADATA_DISABLED: 'true' };
@@ -29,14 +29,7 @@ describe('PostgreSQL → local or S3 stage → PostgreSQL target, through gatewa
     stack = createStack({
       database: source.name,
       extraToml: `
-[connections.stage.s3]
-type = "s3"
-bucket_name = "dxa-stage"
-prefix = "migrations/e2e"
-endpoint = "${s3.endpoint}"
-force_path_style = true
-access_key_id = "${s3.accessKeyId}"
-secret_access_key = "${s3.secretAccessKey}"
+${s3StageToml('s3', s3, 'dxa-stage', 'migrations/e2e')}
 
 [connections.target.pg_target]
 type = "postgresql"
