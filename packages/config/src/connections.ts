@@ -3,7 +3,6 @@ import type { ConnectionRole, DxaConfig } from './schema.js';
 
 export type ConnectionByRole = { [R in ConnectionRole]: ConnectionOf<R> };
 
-
 export function connectionNames(config: DxaConfig): { source: string[]; stage: string[]; target: string[] } {
   return {
     source: Object.keys(config.connections.source),
@@ -22,7 +21,10 @@ export function getConnection<R extends ConnectionRole>(
 }
 
 /** `defaults.stage`, else the only stage, else "local". */
-export function defaultStageName(config: DxaConfig): string {
+export function defaultStageName(config: {
+  defaults: { stage?: string | undefined };
+  connections: { stage: Record<string, unknown> };
+}): string {
   if (config.defaults.stage !== undefined) return config.defaults.stage;
   const stages = Object.keys(config.connections.stage);
   return stages.length === 1 && stages[0] !== undefined ? stages[0] : 'local';

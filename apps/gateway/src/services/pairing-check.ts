@@ -1,3 +1,4 @@
+import { defaultStageName } from '@dxa/config';
 import { describeKind, pairingProblem } from '@dxa/connectors/src/catalog.js';
 import { connectionsOf, type FileFormat, type JobSpec, type WorkerInfo } from '@dxa/contracts';
 import { AppError } from '@dxa/errors';
@@ -17,13 +18,6 @@ export type GatewayConnections = {
   defaults: { stage?: string | undefined; format: FileFormat };
 };
 
-/** `defaults.stage`, else the only stage, else "local" (as the workers decide). */
-function defaultStageOf(config: GatewayConnections): string {
-  if (config.defaults.stage !== undefined) return config.defaults.stage;
-  const stages = Object.keys(config.connections.stage);
-  return stages.length === 1 && stages[0] !== undefined ? stages[0] : 'local';
-}
-
 export function knownConnections(
   config: GatewayConnections,
   workers: readonly WorkerInfo[],
@@ -38,7 +32,8 @@ export function knownConnections(
       }
       return undefined;
     },
-    defaultStage: defaultStageOf(config),
+    // The stage a worker with this configuration would use.
+    defaultStage: defaultStageName(config),
     defaultFormat: config.defaults.format,
   };
 }

@@ -2,13 +2,16 @@ import { z } from 'zod';
 import type { DriverErrorTable } from '@dxa/errors';
 import { describeTarget } from '../../core/describe.js';
 
+/** DuckDB's message when another process holds the database file. */
+export const DUCKDB_LOCK_ERROR = /Could not set lock on file|Conflicting lock/i;
+
 /** @duckdb/node-api errors carry no code; the one worth a retry is another process holding the file. */
 export const duckdbDriverErrors: DriverErrorTable = {
   driver: '@duckdb/node-api',
   field: 'code',
   owns: () => false,
   terminal: {},
-  messages: [{ pattern: /Could not set lock on file|Conflicting lock/i, kind: 'transient', code: 'LOAD_ERROR' }],
+  messages: [{ pattern: DUCKDB_LOCK_ERROR, kind: 'transient', code: 'LOAD_ERROR' }],
 };
 
 export const DuckdbTarget = z.strictObject({

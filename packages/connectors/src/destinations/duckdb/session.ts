@@ -5,6 +5,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { CancelledError, TransientError } from '@dxa/errors';
 import { quoteDuckdbIdent, quoteDuckdbString } from '@dxa/files';
 import type { Logger } from '@dxa/logger';
+import { DUCKDB_LOCK_ERROR } from './description.js';
 import { sessionConfig } from './session-config.js';
 
 export type SessionOptions = {
@@ -22,14 +23,13 @@ export type SessionOptions = {
   logger: Logger;
 };
 
-const LOCK_ERROR = /Could not set lock on file|Conflicting lock/i;
 
 // DuckDB's file lock is per process (fcntl): two instances in one process can both open the file
 // and corrupt it. Operations on the same file within this process therefore queue here.
 const inProcessQueues = new Map<string, Promise<unknown>>();
 
 export function isLockError(err: unknown): boolean {
-  return err instanceof Error && LOCK_ERROR.test(err.message);
+  return err instanceof Error && DUCKDB_LOCK_ERROR.test(err.message);
 }
 
 /** The error to surface once the signal has fired: its reason when it is an Error. */
